@@ -1,0 +1,60 @@
+"""Exceptions raised by the store. All derive from :class:`StoreError`."""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """Base class of every error the store raises on purpose."""
+
+
+class InvalidInput(StoreError, ValueError):
+    """Raised when an argument is malformed; nothing was written."""
+
+
+class NotFound(StoreError, LookupError):
+    """Raised when the thing a command acts on does not exist."""
+
+
+class BotNotFound(NotFound):
+    """Raised when a bot is unknown or deleted."""
+
+    def __init__(self, bot_id: str) -> None:
+        super().__init__(f"bot {bot_id!r} not found")
+        self.bot_id = bot_id
+
+
+class AlreadyExists(StoreError):
+    """Raised when creating something that already exists."""
+
+
+class BotAlreadyExists(AlreadyExists):
+    """Raised when registering a bot id that is already registered."""
+
+    def __init__(self, bot_id: str) -> None:
+        super().__init__(f"bot {bot_id!r} already exists")
+        self.bot_id = bot_id
+
+
+class VersionConflict(StoreError):
+    """Raised when a compare-and-set finds another version than expected."""
+
+    def __init__(self, what: str, expected: int, actual: int) -> None:
+        super().__init__(f"{what}: expected version {expected}, found {actual}")
+        self.expected = expected
+        self.actual = actual
+
+
+class InvalidTransition(StoreError):
+    """Raised when a command is not allowed in the current state."""
+
+
+class MemoryNotFound(NotFound):
+    """Raised when a memory was never added, or is deleted or merged away."""
+
+    def __init__(self, memory_id: str, why: str = "not found") -> None:
+        super().__init__(f"memory {memory_id!r} {why}")
+        self.memory_id = memory_id
+
+
+class FileNotFound(NotFound):
+    """Raised when a file id or (bot, filename) names no current file."""

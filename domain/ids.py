@@ -1,0 +1,12 @@
+"""Deterministic aggregate ids: the same name always maps to the same stream."""
+
+from __future__ import annotations
+
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+NAMESPACE = uuid5(NAMESPACE_URL, "https://boternity.dev/store")
+
+
+def stream_id(kind: str, *parts: str | int) -> UUID:
+    # NUL cannot appear in validated names, so joining on it is unambiguous.
+    return uuid5(NAMESPACE, "\x00".join([kind, *map(str, parts)]))

@@ -1,0 +1,59 @@
+"""``store.history``: the event log itself, for debugging and audits."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict
+
+from boternity_store.domain.models import UtcDatetime
+
+if TYPE_CHECKING:
+    from eventsourcing.application import Application
+
+
+class LoggedEvent(BaseModel):
+    """One event as recorded: its log position, type, stream and fields."""
+
+    model_config = ConfigDict(frozen=True)
+
+    position: int
+    type: str
+    stream_id: str
+    stream_version: int
+    timestamp: UtcDatetime
+    actor: str | None
+    data: dict[str, Any]
+
+
+_COMMON = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor"}
+
+
+class History:
+    def __init__(self, app: Application) -> None:  # type: ignore[type-arg]
+        self._app = app
+
+    def events(self, *, after: int = 0, limit: int = 100) -> list[LoggedEvent]:
+        """Events in log order, starting after position ``after``."""
+        notifications = self._app.recorder.select_notifications(start=after + 1, limit=limit)
+        return [self._logged(n.id, self._app.mapper.to_domain_event(n)) for n in notifications]
+
+    def head(self) -> int:
+        """Position of the newest event (0 when the log is empty)."""
+        return self._app.recorder.max_notification_id() or 0
+
+    @staticmethod
+    def _logged(position: int, event: Any) -> LoggedEvent:
+        fields = {f.name: getattr(event, f.name) for f in dataclasses.fields(event)}
+        timestamp: datetime = fields["timestamp"]
+        return LoggedEvent(
+            position=position,
+            type=type(event).__qualname__,
+            stream_id=str(event.originator_id),
+            stream_version=event.originator_version,
+            timestamp=timestamp,
+            actor=fields.get("actor"),
+            data={k: v for k, v in fields.items() if k not in _COMMON},
+        )

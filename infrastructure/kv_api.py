@@ -1,0 +1,107 @@
+"""``store.kv``: the per-bot JSON key-value store (implements ``KvStore``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from boternity_store.domain import KvKey
+from boternity_store.domain.errors import InvalidInput
+from boternity_store.domain.models import KvEntry
+from boternity_store.domain.validation import (
+    check_actor,
+    check_identifier,
+    decode_json_value,
+    encode_json_value,
+)
+
+if TYPE_CHECKING:
+    from boternity_store.projections.kv_queries import KvQueries
+
+    from .writer import WriteContext, Writer
+
+
+class Kv:
+    def __init__(self, writer: Writer, queries: KvQueries, *, max_value_bytes: int) -> None:
+        self._writer = writer
+        self._queries = queries
+        self.max_value_bytes = max_value_bytes
+
+    def set(
+        self,
+        bot_id: str,
+        key: str,
+        value: Any,
+        *,
+        actor: str = "system",
+        expected_version: int | None = None,
+    ) -> KvEntry:
+        """Write ``value`` (any JSON value); with ``expected_version``, only if the
+        entry's version equals it (0: must not exist), else VersionConflict."""
+        _check_names(bot_id, key)
+        check_actor(actor)
+        if expected_version is not None and (
+            type(expected_version) is not int or expected_version < 0
+        ):
+            raise InvalidInput("expected_version must be an int >= 0")
+        value_json = encode_json_value(value, max_bytes=self.max_value_bytes)
+
+        def command(ctx: WriteContext) -> KvEntry:
+            bot = ctx.live_bot(bot_id)
+            at = ctx.now()
+            entry = ctx.get(KvKey, KvKey.create_id(bot_id, bot.incarnation, key))
+            if entry is None:
+                entry = KvKey.first_set(
+                    bot_id, bot.incarnation, key, value_json,
+                    actor=actor, at=at, expected_version=expected_version,
+                )
+            else:
+                entry.set(value_json, actor=actor, at=at, expected_version=expected_version)
+            ctx.add(entry)
+            return _to_entry(entry)
+
+        return self._writer.execute(command)
+
+    def delete(self, bot_id: str, key: str, *, actor: str = "system") -> bool:
+        """Delete a key; True if it existed."""
+        _check_names(bot_id, key)
+        check_actor(actor)
+
+        def command(ctx: WriteContext) -> bool:
+            bot = ctx.live_bot(bot_id)
+            entry = ctx.get(KvKey, KvKey.create_id(bot_id, bot.incarnation, key))
+            if entry is None or not entry.delete(actor=actor, at=ctx.now()):
+                return False
+            ctx.add(entry)
+            return True
+
+        return self._writer.execute(command)
+
+    def get(self, bot_id: str, key: str) -> Any:
+        """The value, or None when the key does not exist."""
+        _check_names(bot_id, key)
+        return self._queries.get(bot_id, key)
+
+    def get_entry(self, bot_id: str, key: str) -> KvEntry | None:
+        _check_names(bot_id, key)
+        return self._queries.get_entry(bot_id, key)
+
+    def list_keys(self, bot_id: str, prefix: str | None = None) -> list[str]:
+        """The bot's keys in sorted order, optionally only those starting with prefix."""
+        check_identifier(bot_id, "bot_id")
+        if prefix is not None and not isinstance(prefix, str):
+            raise InvalidInput("prefix must be a string")
+        return self._queries.list_keys(bot_id, prefix)
+
+
+def _check_names(bot_id: str, key: str) -> None:
+    check_identifier(bot_id, "bot_id")
+    check_identifier(key, "key")
+
+
+def _to_entry(entry: KvKey) -> KvEntry:
+    assert entry.value_json is not None  # set() always leaves a value
+    return KvEntry(
+        bot_id=entry.bot_id, key=entry.key, value=decode_json_value(entry.value_json),
+        version=entry.entry_version, created_at=entry.created_at,
+        updated_at=entry.updated_at,
+    )

@@ -1,0 +1,55 @@
+"""The ``bots`` read table: live bots only (a deleted bot's row is removed)."""
+
+from __future__ import annotations
+
+from functools import singledispatchmethod
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Column, Integer, Table, Text, delete, insert
+
+from boternity_store.domain import Bot
+
+from .engine import Projection
+from .timestamps import to_text
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+
+class BotsProjection(Projection):
+    name = "bots"
+    version = 1
+
+    def define_tables(self) -> list[Table]:
+        self.bots = Table(
+            self.table_name("bots"),
+            self.metadata,
+            Column("id", Text, primary_key=True, nullable=False),
+            Column("name", Text),
+            Column("incarnation", Integer, nullable=False),
+            Column("created_by", Text, nullable=False),
+            Column("created_at", Text, nullable=False),
+        )
+        return [self.bots]
+
+    @singledispatchmethod
+    def process_event(self, event: object, conn: Connection) -> None:
+        pass
+
+    @process_event.register(Bot.Registered)
+    def _registered(self, event: Bot.Registered, conn: Connection) -> None:
+        conn.execute(insert(self.bots).values(
+            id=event.bot_id, name=event.name, incarnation=1,
+            created_by=event.actor, created_at=to_text(event.timestamp),
+        ))
+
+    @process_event.register(Bot.Reregistered)
+    def _reregistered(self, event: Bot.Reregistered, conn: Connection) -> None:
+        conn.execute(insert(self.bots).values(
+            id=event.bot_id, name=event.name, incarnation=event.incarnation,
+            created_by=event.actor, created_at=to_text(event.timestamp),
+        ))
+
+    @process_event.register(Bot.Deleted)
+    def _deleted(self, event: Bot.Deleted, conn: Connection) -> None:
+        conn.execute(delete(self.bots).where(self.bots.c.id == event.bot_id))

@@ -1,0 +1,59 @@
+"""Reads of the KV read tables, returning public models."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+
+from boternity_store.domain.models import KvEntry
+from boternity_store.domain.validation import decode_json_value
+
+from .timestamps import from_text
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from .kv import KvProjection
+
+
+
+class KvQueries:
+    def __init__(self, engine: Engine, projection: KvProjection) -> None:
+        self.engine = engine
+        self.kv = projection.kv
+        self.versions = projection.versions
+
+    def value_json(self, bot_id: str, key: str) -> str | None:
+        query = select(self.kv.c.value).where(
+            self.kv.c.bot_id == bot_id, self.kv.c.key == key)
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar_one_or_none()
+
+    def get(self, bot_id: str, key: str) -> Any:
+        text = self.value_json(bot_id, key)
+        return None if text is None else decode_json_value(text)
+
+    def get_entry(self, bot_id: str, key: str) -> KvEntry | None:
+        kv, versions = self.kv, self.versions
+        query = (
+            select(kv, versions.c.version)
+            .join(versions, (versions.c.bot_id == kv.c.bot_id) & (versions.c.key == kv.c.key))
+            .where(kv.c.bot_id == bot_id, kv.c.key == key)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).one_or_none()
+        if row is None:
+            return None
+        return KvEntry(
+            bot_id=row.bot_id, key=row.key, value=decode_json_value(row.value),
+            version=row.version, created_at=from_text(row.created_at),
+            updated_at=from_text(row.updated_at),
+        )
+
+    def list_keys(self, bot_id: str, prefix: str | None = None) -> list[str]:
+        query = select(self.kv.c.key).where(self.kv.c.bot_id == bot_id)
+        if prefix:
+            query = query.where(func.substr(self.kv.c.key, 1, len(prefix)) == prefix)
+        with self.engine.connect() as conn:
+            return list(conn.execute(query.order_by(self.kv.c.key)).scalars())

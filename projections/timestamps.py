@@ -1,0 +1,14 @@
+"""Timestamps in read tables: ISO 8601 text in UTC with a fixed width, so text
+order is time order (the seed stores times as TEXT)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def to_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def from_text(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)

@@ -1,0 +1,40 @@
+"""Where each projection is in the log: one row per projection, written in the
+same transaction as the projection's view rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Column, Integer, MetaData, Table, Text
+
+tracking_metadata = MetaData()
+
+tracking_table = Table(
+    "projection_tracking",
+    tracking_metadata,
+    Column("name", Text, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("state", Text, nullable=False),
+    Column("error_position", Integer),
+    Column("error", Text),
+    Column("updated_at", Text, nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class TrackingState:
+    name: str
+    version: int
+    position: int
+    state: str
+    error_position: int | None
+    error: str | None
+
+    @classmethod
+    def from_row(cls, row: Any) -> TrackingState:
+        return cls(
+            name=row.name, version=row.version, position=row.position,
+            state=row.state, error_position=row.error_position, error=row.error,
+        )
