@@ -1,0 +1,65 @@
+"""Root of the CLI: global options, command groups, and the one place where
+errors become a message and an exit code."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from eventsourcing.persistence import PersistenceError
+from sqlalchemy.exc import SQLAlchemyError
+
+from boternity_store.domain.errors import InvalidInput, NotFound, StoreError
+
+from ..config import ENV_URL
+from . import bots, kv
+
+app = typer.Typer(
+    name="boternity-store",
+    help="Event-sourced storage for bots: KV store, memory audit, provider health, files.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(bots.app, name="bots")
+app.add_typer(kv.app, name="kv")
+
+EXIT_ERROR, EXIT_USAGE, EXIT_NOT_FOUND = 1, 2, 3
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    url: Annotated[
+        str | None,
+        typer.Option("--url", envvar=ENV_URL, help="Database URL (default sqlite:///boternity.db)."),
+    ] = None,
+) -> None:
+    ctx.obj = {"url": url}
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        result = app(args=argv, prog_name="boternity-store", standalone_mode=False)
+    except typer.Exit as done:
+        return done.exit_code
+    except typer.Abort:
+        return _fail("aborted", EXIT_ERROR)
+    except typer.TyperException as error:
+        message = error.format_message()
+        return _fail(message, EXIT_USAGE) if message else EXIT_USAGE
+    except InvalidInput as error:
+        return _fail(f"invalid input: {error}", EXIT_USAGE)
+    except NotFound as error:
+        return _fail(str(error), EXIT_NOT_FOUND)
+    except StoreError as error:
+        return _fail(f"{type(error).__name__}: {error}", EXIT_ERROR)
+    except (SQLAlchemyError, PersistenceError, OSError) as error:
+        return _fail(f"database error: {str(error).splitlines()[0]}", EXIT_ERROR)
+    return result if isinstance(result, int) else 0
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
