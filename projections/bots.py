@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import singledispatchmethod
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, Integer, Table, Text, delete, insert
+from sqlalchemy import Column, Integer, Table, Text
 
 from boternity_store.domain import Bot
 
@@ -13,7 +13,7 @@ from .engine import Projection
 from .timestamps import to_text
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
+    from .view import View
 
 
 class BotsProjection(Projection):
@@ -33,23 +33,20 @@ class BotsProjection(Projection):
         return [self.bots]
 
     @singledispatchmethod
-    def process_event(self, event: object, conn: Connection) -> None:
+    def process_event(self, event: object, view: View) -> None:
         pass
 
     @process_event.register(Bot.Registered)
-    def _registered(self, event: Bot.Registered, conn: Connection) -> None:
-        conn.execute(insert(self.bots).values(
-            id=event.bot_id, name=event.name, incarnation=1,
-            created_by=event.actor, created_at=to_text(event.timestamp),
-        ))
+    def _registered(self, event: Bot.Registered, view: View) -> None:
+        view.insert(self.bots, id=event.bot_id, name=event.name, incarnation=1,
+                    created_by=event.actor, created_at=to_text(event.timestamp))
 
     @process_event.register(Bot.Reregistered)
-    def _reregistered(self, event: Bot.Reregistered, conn: Connection) -> None:
-        conn.execute(insert(self.bots).values(
-            id=event.bot_id, name=event.name, incarnation=event.incarnation,
-            created_by=event.actor, created_at=to_text(event.timestamp),
-        ))
+    def _reregistered(self, event: Bot.Reregistered, view: View) -> None:
+        view.insert(self.bots, id=event.bot_id, name=event.name,
+                    incarnation=event.incarnation, created_by=event.actor,
+                    created_at=to_text(event.timestamp))
 
     @process_event.register(Bot.Deleted)
-    def _deleted(self, event: Bot.Deleted, conn: Connection) -> None:
-        conn.execute(delete(self.bots).where(self.bots.c.id == event.bot_id))
+    def _deleted(self, event: Bot.Deleted, view: View) -> None:
+        view.delete(self.bots, id=event.bot_id)

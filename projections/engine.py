@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from sqlalchemy import MetaData, Table, exc, select
 
 from .tracking import TrackingState, tracking_table
+from .view import View
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -58,7 +59,7 @@ class Projection(ABC):
         """Define the tables this projection owns on ``self.metadata``; return them."""
 
     @singledispatchmethod
-    def process_event(self, event: object, conn: Connection) -> None:
+    def process_event(self, event: object, view: View) -> None:
         """Events a projection has no handler for are skipped."""
 
 
@@ -120,8 +121,11 @@ class ProjectionRunner:
         the events before it are kept, nothing of the failing event is."""
         try:
             with conn.begin_nested():
-                for _, event in todo:
-                    projection.process_event(event, conn)
+                view = View(conn)
+                for position, event in todo:
+                    view.position = position
+                    projection.process_event(event, view)
+                view.flush()
                 self._set_position(conn, projection.name, todo[-1][0])
         except exc.OperationalError:
             raise
@@ -134,7 +138,10 @@ class ProjectionRunner:
         for position, event in todo:
             try:
                 with conn.begin_nested():
-                    projection.process_event(event, conn)
+                    view = View(conn)
+                    view.position = position
+                    projection.process_event(event, view)
+                    view.flush()
                     self._set_position(conn, projection.name, position)
             except exc.OperationalError:
                 raise

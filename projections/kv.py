@@ -6,16 +6,17 @@ from __future__ import annotations
 from functools import singledispatchmethod
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, Table, Text, delete
+from sqlalchemy import Column, ForeignKey, Index, Integer, Table, Text
 
 from boternity_store.domain import Bot, KvKey
 
 from .engine import Projection
-from .sql import upsert
 from .timestamps import to_text
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
+    from .view import View
+
+_KEY = ("bot_id", "key")
 
 
 class KvProjection(Projection):
@@ -45,37 +46,35 @@ class KvProjection(Projection):
         return [self.kv, self.versions]
 
     @singledispatchmethod
-    def process_event(self, event: object, conn: Connection) -> None:
+    def process_event(self, event: object, view: View) -> None:
         pass
 
     @process_event.register(KvKey.FirstValueSet)
-    def _first_set(self, event: KvKey.FirstValueSet, conn: Connection) -> None:
-        self._write(conn, event.bot_id, event.key, event.value_json, 1, event)
+    def _first_set(self, event: KvKey.FirstValueSet, view: View) -> None:
+        self._write(view, event.bot_id, event.key, event.value_json, 1, to_text(event.timestamp))
 
     @process_event.register(KvKey.ValueSet)
-    def _set(self, event: KvKey.ValueSet, conn: Connection) -> None:
-        self._write(conn, event.bot_id, event.key, event.value_json,
-                    event.entry_version, event)
+    def _set(self, event: KvKey.ValueSet, view: View) -> None:
+        self._write(view, event.bot_id, event.key, event.value_json,
+                    event.entry_version, to_text(event.timestamp))
 
-    def _write(self, conn: Connection, bot_id: str, key: str, value_json: str,
-               version: int, event: KvKey.FirstValueSet | KvKey.ValueSet) -> None:
-        at = to_text(event.timestamp)
-        row = {"bot_id": bot_id, "key": key, "value": value_json, "updated_at": at,
-               "created_at": at}
+    def _write(self, view: View, bot_id: str, key: str, value_json: str,
+               version: int, at: str) -> None:
+        row = {"bot_id": bot_id, "key": key, "value": value_json,
+               "created_at": at, "updated_at": at}
         # A new entry (version 1) takes a new created_at; later writes keep it.
-        update = ["value", "updated_at", "created_at"] if version == 1 else [
-            "value", "updated_at"]
-        upsert(conn, self.kv, row, key=["bot_id", "key"], update=update)
-        upsert(conn, self.versions, {"bot_id": bot_id, "key": key, "version": version},
-               key=["bot_id", "key"], update=["version"])
+        update = ("value", "created_at", "updated_at") if version == 1 else (
+            "value", "updated_at")
+        view.upsert(self.kv, row, key=_KEY, update=update)
+        view.upsert(self.versions, {"bot_id": bot_id, "key": key, "version": version},
+                    key=_KEY, update=("version",))
 
     @process_event.register(KvKey.ValueDeleted)
-    def _deleted(self, event: KvKey.ValueDeleted, conn: Connection) -> None:
-        for table in (self.kv, self.versions):
-            conn.execute(delete(table).where(
-                table.c.bot_id == event.bot_id, table.c.key == event.key))
+    def _deleted(self, event: KvKey.ValueDeleted, view: View) -> None:
+        view.delete(self.kv, bot_id=event.bot_id, key=event.key)
+        view.delete(self.versions, bot_id=event.bot_id, key=event.key)
 
     @process_event.register(Bot.Deleted)
-    def _bot_deleted(self, event: Bot.Deleted, conn: Connection) -> None:
-        for table in (self.kv, self.versions):
-            conn.execute(delete(table).where(table.c.bot_id == event.bot_id))
+    def _bot_deleted(self, event: Bot.Deleted, view: View) -> None:
+        view.delete(self.kv, bot_id=event.bot_id)
+        view.delete(self.versions, bot_id=event.bot_id)

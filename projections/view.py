@@ -1,0 +1,102 @@
+"""What a projection handler writes through: buffered row operations.
+
+Handlers call ``insert`` / ``upsert`` / ``update`` / ``delete``; the operations
+are queued per table and flushed with ``executemany`` in runs of identical
+statements, which is what makes a rebuild fast. Per table, operations keep their
+order, so the result equals executing them one by one; a projection's tables
+must therefore not depend on each other's rows. Reading (``select_one``) flushes
+first, so a handler always sees what earlier handlers wrote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import and_, bindparam, delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Row, Table
+    from sqlalchemy.sql import Executable
+
+StatementKey = tuple[Any, ...]
+
+
+class View:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self.position = 0
+        self._pending: dict[str, list[tuple[StatementKey, dict[str, Any]]]] = {}
+        self._statements: dict[StatementKey, Executable] = {}
+
+    @property
+    def conn(self) -> Connection:
+        """The connection, with every queued operation executed."""
+        self.flush()
+        return self._conn
+
+    def insert(self, table: Table, **row: Any) -> None:
+        key = ("insert", table.name, tuple(row))
+        self._queue(table, key, row, lambda: insert(table))
+
+    def upsert(self, table: Table, row: Mapping[str, Any], *, key: Sequence[str],
+               update: Sequence[str]) -> None:
+        """Insert ``row``; if a row with the same ``key`` columns exists, set only
+        the ``update`` columns."""
+        stmt_key = ("upsert", table.name, tuple(row), tuple(key), tuple(update))
+
+        def build() -> Executable:
+            dialect = sqlite if self._conn.dialect.name == "sqlite" else postgresql
+            stmt = dialect.insert(table)
+            return stmt.on_conflict_do_update(
+                index_elements=[table.c[name] for name in key],
+                set_={name: stmt.excluded[name] for name in update},
+            )
+
+        self._queue(table, stmt_key, dict(row), build)
+
+    def update(self, table: Table, where: Mapping[str, Any], **values: Any) -> None:
+        stmt_key = ("update", table.name, tuple(where), tuple(values))
+
+        def build() -> Executable:
+            return (
+                update(table)
+                .where(_match(table, where))
+                .values({name: bindparam(f"v_{name}") for name in values})
+            )
+
+        params = {f"w_{k}": v for k, v in where.items()}
+        params.update({f"v_{k}": v for k, v in values.items()})
+        self._queue(table, stmt_key, params, build)
+
+    def delete(self, table: Table, **where: Any) -> None:
+        stmt_key = ("delete", table.name, tuple(where))
+        self._queue(table, stmt_key, {f"w_{k}": v for k, v in where.items()},
+                    lambda: delete(table).where(_match(table, where)))
+
+    def select_one(self, table: Table, **where: Any) -> Row[Any] | None:
+        query = select(table).where(and_(*(table.c[k] == v for k, v in where.items())))
+        return self.conn.execute(query).one_or_none()
+
+    def flush(self) -> None:
+        for ops in self._pending.values():
+            start = 0
+            while start < len(ops):
+                end = start
+                while end < len(ops) and ops[end][0] == ops[start][0]:
+                    end += 1
+                statement = self._statements[ops[start][0]]
+                self._conn.execute(statement, [params for _, params in ops[start:end]])
+                start = end
+        self._pending.clear()
+
+    def _queue(self, table: Table, key: StatementKey, params: dict[str, Any],
+               build: Any) -> None:
+        if key not in self._statements:
+            self._statements[key] = build()
+        self._pending.setdefault(table.name, []).append((key, params))
+
+
+def _match(table: Table, where: Mapping[str, Any]) -> Any:
+    return and_(*(table.c[name] == bindparam(f"w_{name}") for name in where))
