@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -101,7 +101,8 @@ class Writer:
                 result = command(self._batch_context)
                 self._batch.append(command)
                 return result
-            return self._commit([command])[0]
+            result = self._commit([command])[0]
+            return cast(T, result)
 
     @contextmanager
     def batch(self) -> Iterator[None]:

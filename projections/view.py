@@ -47,8 +47,8 @@ class View:
         stmt_key = ("upsert", table.name, tuple(row), tuple(key), tuple(update))
 
         def build() -> Executable:
-            dialect = sqlite if self._conn.dialect.name == "sqlite" else postgresql
-            stmt = dialect.insert(table)
+            stmt = (sqlite.insert(table) if self._conn.dialect.name == "sqlite"
+                    else postgresql.insert(table))
             return stmt.on_conflict_do_update(
                 index_elements=[table.c[name] for name in key],
                 set_={name: stmt.excluded[name] for name in update},
