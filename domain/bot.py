@@ -54,18 +54,28 @@ class Bot(Aggregate):
         return stream_id("bot", bot_id)
 
     @classmethod
-    def register(cls, bot_id: str, *, name: str | None, actor: str, at: datetime) -> Bot:
+    def register(
+        cls, bot_id: str, *, name: str | None, actor: str, at: datetime
+    ) -> Bot:
         return cls._create(
-            cls.Registered, id=cls.create_id(bot_id), timestamp=at,
-            bot_id=bot_id, name=name, actor=actor,
+            cls.Registered,
+            id=cls.create_id(bot_id),
+            timestamp=at,
+            bot_id=bot_id,
+            name=name,
+            actor=actor,
         )
 
     def register_again(self, *, name: str | None, actor: str, at: datetime) -> None:
         if not self.deleted:
             raise BotAlreadyExists(self.bot_id)
         self.trigger_event(
-            self.Reregistered, timestamp=at, bot_id=self.bot_id,
-            name=name, actor=actor, incarnation=self.incarnation + 1,
+            self.Reregistered,
+            timestamp=at,
+            bot_id=self.bot_id,
+            name=name,
+            actor=actor,
+            incarnation=self.incarnation + 1,
         )
 
     def delete(self, *, actor: str, at: datetime) -> None:

@@ -68,30 +68,53 @@ class KvKey(Aggregate):
 
     @classmethod
     def first_set(
-        cls, bot_id: str, incarnation: int, key: str, value_json: str, *,
-        actor: str, at: datetime, expected_version: int | None,
+        cls,
+        bot_id: str,
+        incarnation: int,
+        key: str,
+        value_json: str,
+        *,
+        actor: str,
+        at: datetime,
+        expected_version: int | None,
     ) -> KvKey:
         check_expected_version(bot_id, key, expected_version, actual=0)
         return cls._create(
-            cls.FirstValueSet, id=cls.create_id(bot_id, incarnation, key),
-            timestamp=at, bot_id=bot_id, incarnation=incarnation, key=key,
-            value_json=value_json, actor=actor,
+            cls.FirstValueSet,
+            id=cls.create_id(bot_id, incarnation, key),
+            timestamp=at,
+            bot_id=bot_id,
+            incarnation=incarnation,
+            key=key,
+            value_json=value_json,
+            actor=actor,
         )
 
     def set(
         self, value_json: str, *, actor: str, at: datetime, expected_version: int | None
     ) -> None:
-        check_expected_version(self.bot_id, self.key, expected_version, self.entry_version)
+        check_expected_version(
+            self.bot_id, self.key, expected_version, self.entry_version
+        )
         self.trigger_event(
-            self.ValueSet, timestamp=at, bot_id=self.bot_id, key=self.key,
-            value_json=value_json, entry_version=self.entry_version + 1, actor=actor,
+            self.ValueSet,
+            timestamp=at,
+            bot_id=self.bot_id,
+            key=self.key,
+            value_json=value_json,
+            entry_version=self.entry_version + 1,
+            actor=actor,
         )
 
     def delete(self, *, actor: str, at: datetime) -> bool:
         if not self.exists:
             return False
         self.trigger_event(
-            self.ValueDeleted, timestamp=at, bot_id=self.bot_id, key=self.key, actor=actor
+            self.ValueDeleted,
+            timestamp=at,
+            bot_id=self.bot_id,
+            key=self.key,
+            actor=actor,
         )
         return True
 

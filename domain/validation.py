@@ -48,7 +48,9 @@ def encode_json_value(
     text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     size = len(text.encode("utf-8"))
     if size > max_bytes:
-        raise InvalidInput(f"{what} is {size} bytes serialized; the limit is {max_bytes}")
+        raise InvalidInput(
+            f"{what} is {size} bytes serialized; the limit is {max_bytes}"
+        )
     return text
 
 

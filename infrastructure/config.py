@@ -34,7 +34,9 @@ class StoreConfig:
 
     def sqlalchemy_url(self) -> URL:
         if self.backend == "sqlite":
-            return self.url.set(drivername="sqlite+pysqlite", database=str(self.sqlite_path))
+            return self.url.set(
+                drivername="sqlite+pysqlite", database=str(self.sqlite_path)
+            )
         return self.url.set(drivername="postgresql+psycopg")
 
     def eventsourcing_env(self) -> dict[str, str]:
@@ -68,5 +70,9 @@ def parse_url(url: str) -> StoreConfig:
         if not folder.is_dir():
             raise InvalidInput(f"folder {str(folder)!r} does not exist")
     elif backend not in ("postgresql", "postgres"):
-        raise InvalidInput(f"unsupported database {backend!r}: use sqlite:/// or postgresql://")
-    return StoreConfig(parsed.set(drivername="postgresql") if backend == "postgres" else parsed)
+        raise InvalidInput(
+            f"unsupported database {backend!r}: use sqlite:/// or postgresql://"
+        )
+    return StoreConfig(
+        parsed.set(drivername="postgresql") if backend == "postgres" else parsed
+    )

@@ -28,7 +28,13 @@ class LoggedEvent(BaseModel):
     data: dict[str, Any]
 
 
-_COMMON = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor"}
+_COMMON = {
+    "originator_id",
+    "originator_version",
+    "timestamp",
+    "originator_topic",
+    "actor",
+}
 
 
 class History:
@@ -37,8 +43,13 @@ class History:
 
     def events(self, *, after: int = 0, limit: int = 100) -> list[LoggedEvent]:
         """Events in log order, starting after position ``after``."""
-        notifications = self._app.recorder.select_notifications(start=after + 1, limit=limit)
-        return [self._logged(n.id, self._app.mapper.to_domain_event(n)) for n in notifications]
+        notifications = self._app.recorder.select_notifications(
+            start=after + 1, limit=limit
+        )
+        return [
+            self._logged(n.id, self._app.mapper.to_domain_event(n))
+            for n in notifications
+        ]
 
     def head(self) -> int:
         """Position of the newest event (0 when the log is empty)."""

@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 
 
 class Kv:
-    def __init__(self, writer: Writer, queries: KvQueries, *, max_value_bytes: int) -> None:
+    def __init__(
+        self, writer: Writer, queries: KvQueries, *, max_value_bytes: int
+    ) -> None:
         self._writer = writer
         self._queries = queries
         self.max_value_bytes = max_value_bytes
@@ -51,11 +53,18 @@ class Kv:
             entry = ctx.get(KvKey, KvKey.create_id(bot_id, bot.incarnation, key))
             if entry is None:
                 entry = KvKey.first_set(
-                    bot_id, bot.incarnation, key, value_json,
-                    actor=actor, at=at, expected_version=expected_version,
+                    bot_id,
+                    bot.incarnation,
+                    key,
+                    value_json,
+                    actor=actor,
+                    at=at,
+                    expected_version=expected_version,
                 )
             else:
-                entry.set(value_json, actor=actor, at=at, expected_version=expected_version)
+                entry.set(
+                    value_json, actor=actor, at=at, expected_version=expected_version
+                )
             ctx.add(entry)
             return _to_entry(entry)
 
@@ -86,7 +95,7 @@ class Kv:
         return self._queries.get_entry(bot_id, key)
 
     def list_keys(self, bot_id: str, prefix: str | None = None) -> list[str]:
-        """The bot's keys in sorted order, optionally only those starting with prefix."""
+        """The bot's keys, sorted; only those starting with ``prefix`` if given."""
         check_identifier(bot_id, "bot_id")
         if prefix is not None and not isinstance(prefix, str):
             raise InvalidInput("prefix must be a string")
@@ -101,7 +110,10 @@ def _check_names(bot_id: str, key: str) -> None:
 def _to_entry(entry: KvKey) -> KvEntry:
     assert entry.value_json is not None  # set() always leaves a value
     return KvEntry(
-        bot_id=entry.bot_id, key=entry.key, value=decode_json_value(entry.value_json),
-        version=entry.entry_version, created_at=entry.created_at,
+        bot_id=entry.bot_id,
+        key=entry.key,
+        value=decode_json_value(entry.value_json),
+        version=entry.entry_version,
+        created_at=entry.created_at,
         updated_at=entry.updated_at,
     )

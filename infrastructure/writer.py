@@ -150,4 +150,6 @@ class Writer:
                 recent=[(r.notification.id, r.domain_event) for r in recordings]
             )
             return results
-        raise WriteConflict(f"gave up after {MAX_ATTEMPTS} conflicting concurrent writes")
+        raise WriteConflict(
+            f"gave up after {MAX_ATTEMPTS} conflicting concurrent writes"
+        )

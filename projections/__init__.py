@@ -7,4 +7,10 @@ from .bots import BotsProjection
 from .engine import EventLog, Projection, ProjectionRunner
 from .kv import KvProjection
 
-__all__ = ["BotsProjection", "EventLog", "KvProjection", "Projection", "ProjectionRunner"]
+__all__ = [
+    "BotsProjection",
+    "EventLog",
+    "KvProjection",
+    "Projection",
+    "ProjectionRunner",
+]

@@ -23,7 +23,9 @@ class BotQueries:
 
     def get(self, bot_id: str) -> BotInfo | None:
         with self.engine.connect() as conn:
-            row = conn.execute(select(self.bots).where(self.bots.c.id == bot_id)).one_or_none()
+            row = conn.execute(
+                select(self.bots).where(self.bots.c.id == bot_id)
+            ).one_or_none()
         return None if row is None else _to_bot(row)
 
     def list(self) -> list[BotInfo]:

@@ -38,14 +38,25 @@ class BotsProjection(Projection):
 
     @process_event.register(Bot.Registered)
     def _registered(self, event: Bot.Registered, view: View) -> None:
-        view.insert(self.bots, id=event.bot_id, name=event.name, incarnation=1,
-                    created_by=event.actor, created_at=to_text(event.timestamp))
+        view.insert(
+            self.bots,
+            id=event.bot_id,
+            name=event.name,
+            incarnation=1,
+            created_by=event.actor,
+            created_at=to_text(event.timestamp),
+        )
 
     @process_event.register(Bot.Reregistered)
     def _reregistered(self, event: Bot.Reregistered, view: View) -> None:
-        view.insert(self.bots, id=event.bot_id, name=event.name,
-                    incarnation=event.incarnation, created_by=event.actor,
-                    created_at=to_text(event.timestamp))
+        view.insert(
+            self.bots,
+            id=event.bot_id,
+            name=event.name,
+            incarnation=event.incarnation,
+            created_by=event.actor,
+            created_at=to_text(event.timestamp),
+        )
 
     @process_event.register(Bot.Deleted)
     def _deleted(self, event: Bot.Deleted, view: View) -> None:

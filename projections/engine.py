@@ -58,7 +58,7 @@ class Projection(ABC):
     def define_tables(self) -> list[Table]:
         """Define the tables this projection owns on ``self.metadata``; return them."""
 
-    @singledispatchmethod
+    @singledispatchmethod  # noqa: B027
     def process_event(self, event: object, view: View) -> None:
         """Events a projection has no handler for are skipped."""
 
@@ -110,12 +110,16 @@ class ProjectionRunner:
                     self.apply(conn, projection, todo)
         return True
 
-    def _batch_after(self, start: int, recent: Sequence[Positioned]) -> Sequence[Positioned]:
+    def _batch_after(
+        self, start: int, recent: Sequence[Positioned]
+    ) -> Sequence[Positioned]:
         if recent and recent[0][0] == start + 1:
             return recent
         return self.event_log.read(after=start, limit=self.batch_size)
 
-    def apply(self, conn: Connection, projection: Projection, todo: Sequence[Positioned]) -> None:
+    def apply(
+        self, conn: Connection, projection: Projection, todo: Sequence[Positioned]
+    ) -> None:
         """Apply ``todo`` to ``projection`` inside ``conn``'s transaction and move its
         position. A handler that raises marks the projection failed at that event;
         the events before it are kept, nothing of the failing event is."""
@@ -149,13 +153,20 @@ class ProjectionRunner:
                 message = f"{type(error).__name__}: {error}"
                 log.error(
                     "projection %s failed at event %d (%s): %s",
-                    projection.name, position, type(event).__qualname__, message,
+                    projection.name,
+                    position,
+                    type(event).__qualname__,
+                    message,
                 )
                 conn.execute(
                     self.tracking.update()
                     .where(self.tracking.c.name == projection.name)
-                    .values(state=FAILED, error_position=position, error=message,
-                            updated_at=self.now())
+                    .values(
+                        state=FAILED,
+                        error_position=position,
+                        error=message,
+                        updated_at=self.now(),
+                    )
                 )
                 return
 
@@ -167,10 +178,15 @@ class ProjectionRunner:
             for projection in self.projections:
                 projection.metadata.create_all(conn, tables=projection.tables)
                 if projection.name not in known:
-                    conn.execute(tracking_table.insert().values(
-                        name=projection.name, version=projection.version, position=0,
-                        state=LIVE, updated_at=self.now(),
-                    ))
+                    conn.execute(
+                        tracking_table.insert().values(
+                            name=projection.name,
+                            version=projection.version,
+                            position=0,
+                            state=LIVE,
+                            updated_at=self.now(),
+                        )
+                    )
 
     def states(self, conn: Connection | None = None) -> dict[str, TrackingState]:
         query = select(self.tracking)
@@ -190,6 +206,4 @@ class ProjectionRunner:
 
     def _set_position(self, conn: Connection, name: str, position: int) -> None:
         t = self.tracking
-        conn.execute(
-            t.update().where(t.c.name == name).values(position=position)
-        )
+        conn.execute(t.update().where(t.c.name == name).values(position=position))

@@ -28,8 +28,13 @@ class KvProjection(Projection):
         self.kv = Table(
             self.table_name("bot_kv_store"),
             self.metadata,
-            Column("bot_id", Text, ForeignKey("bots.id", ondelete="CASCADE"),
-                   nullable=False, primary_key=True),
+            Column(
+                "bot_id",
+                Text,
+                ForeignKey("bots.id", ondelete="CASCADE"),
+                nullable=False,
+                primary_key=True,
+            ),
             Column("key", Text, nullable=False, primary_key=True),
             Column("value", Text, nullable=False),
             Column("created_at", Text, nullable=False),
@@ -51,23 +56,44 @@ class KvProjection(Projection):
 
     @process_event.register(KvKey.FirstValueSet)
     def _first_set(self, event: KvKey.FirstValueSet, view: View) -> None:
-        self._write(view, event.bot_id, event.key, event.value_json, 1, to_text(event.timestamp))
+        self._write(
+            view, event.bot_id, event.key, event.value_json, 1, to_text(event.timestamp)
+        )
 
     @process_event.register(KvKey.ValueSet)
     def _set(self, event: KvKey.ValueSet, view: View) -> None:
-        self._write(view, event.bot_id, event.key, event.value_json,
-                    event.entry_version, to_text(event.timestamp))
+        self._write(
+            view,
+            event.bot_id,
+            event.key,
+            event.value_json,
+            event.entry_version,
+            to_text(event.timestamp),
+        )
 
-    def _write(self, view: View, bot_id: str, key: str, value_json: str,
-               version: int, at: str) -> None:
-        row = {"bot_id": bot_id, "key": key, "value": value_json,
-               "created_at": at, "updated_at": at}
+    def _write(
+        self, view: View, bot_id: str, key: str, value_json: str, version: int, at: str
+    ) -> None:
+        row = {
+            "bot_id": bot_id,
+            "key": key,
+            "value": value_json,
+            "created_at": at,
+            "updated_at": at,
+        }
         # A new entry (version 1) takes a new created_at; later writes keep it.
-        update = ("value", "created_at", "updated_at") if version == 1 else (
-            "value", "updated_at")
+        update = (
+            ("value", "created_at", "updated_at")
+            if version == 1
+            else ("value", "updated_at")
+        )
         view.upsert(self.kv, row, key=_KEY, update=update)
-        view.upsert(self.versions, {"bot_id": bot_id, "key": key, "version": version},
-                    key=_KEY, update=("version",))
+        view.upsert(
+            self.versions,
+            {"bot_id": bot_id, "key": key, "version": version},
+            key=_KEY,
+            update=("version",),
+        )
 
     @process_event.register(KvKey.ValueDeleted)
     def _deleted(self, event: KvKey.ValueDeleted, view: View) -> None:

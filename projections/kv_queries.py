@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from .kv import KvProjection
 
 
-
 class KvQueries:
     def __init__(self, engine: Engine, projection: KvProjection) -> None:
         self.engine = engine
@@ -26,7 +25,8 @@ class KvQueries:
 
     def value_json(self, bot_id: str, key: str) -> str | None:
         query = select(self.kv.c.value).where(
-            self.kv.c.bot_id == bot_id, self.kv.c.key == key)
+            self.kv.c.bot_id == bot_id, self.kv.c.key == key
+        )
         with self.engine.connect() as conn:
             return conn.execute(query).scalar_one_or_none()
 
@@ -38,7 +38,10 @@ class KvQueries:
         kv, versions = self.kv, self.versions
         query = (
             select(kv, versions.c.version)
-            .join(versions, (versions.c.bot_id == kv.c.bot_id) & (versions.c.key == kv.c.key))
+            .join(
+                versions,
+                (versions.c.bot_id == kv.c.bot_id) & (versions.c.key == kv.c.key),
+            )
             .where(kv.c.bot_id == bot_id, kv.c.key == key)
         )
         with self.engine.connect() as conn:
@@ -46,8 +49,11 @@ class KvQueries:
         if row is None:
             return None
         return KvEntry(
-            bot_id=row.bot_id, key=row.key, value=decode_json_value(row.value),
-            version=row.version, created_at=from_text(row.created_at),
+            bot_id=row.bot_id,
+            key=row.key,
+            value=decode_json_value(row.value),
+            version=row.version,
+            created_at=from_text(row.created_at),
             updated_at=from_text(row.updated_at),
         )
 

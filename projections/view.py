@@ -40,15 +40,24 @@ class View:
         key = ("insert", table.name, tuple(row))
         self._queue(table, key, row, lambda: insert(table))
 
-    def upsert(self, table: Table, row: Mapping[str, Any], *, key: Sequence[str],
-               update: Sequence[str]) -> None:
+    def upsert(
+        self,
+        table: Table,
+        row: Mapping[str, Any],
+        *,
+        key: Sequence[str],
+        update: Sequence[str],
+    ) -> None:
         """Insert ``row``; if a row with the same ``key`` columns exists, set only
         the ``update`` columns."""
         stmt_key = ("upsert", table.name, tuple(row), tuple(key), tuple(update))
 
         def build() -> Executable:
-            stmt = (sqlite.insert(table) if self._conn.dialect.name == "sqlite"
-                    else postgresql.insert(table))
+            stmt = (
+                sqlite.insert(table)
+                if self._conn.dialect.name == "sqlite"
+                else postgresql.insert(table)
+            )
             return stmt.on_conflict_do_update(
                 index_elements=[table.c[name] for name in key],
                 set_={name: stmt.excluded[name] for name in update},
@@ -72,8 +81,12 @@ class View:
 
     def delete(self, table: Table, **where: Any) -> None:
         stmt_key = ("delete", table.name, tuple(where))
-        self._queue(table, stmt_key, {f"w_{k}": v for k, v in where.items()},
-                    lambda: delete(table).where(_match(table, where)))
+        self._queue(
+            table,
+            stmt_key,
+            {f"w_{k}": v for k, v in where.items()},
+            lambda: delete(table).where(_match(table, where)),
+        )
 
     def select_one(self, table: Table, **where: Any) -> Row[Any] | None:
         query = select(table).where(and_(*(table.c[k] == v for k, v in where.items())))
@@ -91,8 +104,9 @@ class View:
                 start = end
         self._pending.clear()
 
-    def _queue(self, table: Table, key: StatementKey, params: dict[str, Any],
-               build: Any) -> None:
+    def _queue(
+        self, table: Table, key: StatementKey, params: dict[str, Any], build: Any
+    ) -> None:
         if key not in self._statements:
             self._statements[key] = build()
         self._pending.setdefault(table.name, []).append((key, params))

@@ -23,7 +23,9 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 class FakeClock:
     """A settable clock: returns the same instant until advanced."""
 
-    def __init__(self, start: datetime = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)) -> None:
+    def __init__(
+        self, start: datetime = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+    ) -> None:
         self.now = start
 
     def __call__(self) -> datetime:
@@ -68,3 +70,34 @@ def store(reopen: Callable[[], Store]) -> Store:
 def bot(store: Store) -> str:
     store.bots.register("bot-1", name="Helper", actor="admin")
     return "bot-1"
+
+
+PG_ENV = "BOTERNITY_TEST_POSTGRES_URL"
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test (dropped afterwards)."""
+    import uuid
+
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    base = os.environ.get(PG_ENV)
+    if not base:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but {PG_ENV} is not set: PostgreSQL tests must run")
+        pytest.skip(f"set {PG_ENV} (e.g. postgresql://postgres@127.0.0.1/postgres)")
+    admin = make_url(base)
+    name = f"bs_test_{uuid.uuid4().hex[:12]}"
+    dsn = admin.set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as error:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip(f"PostgreSQL at {PG_ENV} is not reachable: {error}")
+    yield admin.set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -19,15 +19,23 @@ def register(
     actor: ActorOpt = "cli",
     json_: JsonOpt = False,
 ) -> None:
-    """Register a bot. Example: boternity-store bots register bot-1 --name Helper"""
+    """Register a bot.
+
+    Example: boternity-store bots register bot-1 --name Helper
+    """
     with store_of(ctx) as store:
         bot = store.bots.register(bot_id, name=name, actor=actor)
     print_json(bot) if json_ else typer.echo(f"registered {bot.bot_id}")
 
 
 @app.command("delete")
-def delete(ctx: typer.Context, bot_id: str, actor: ActorOpt = "cli", json_: JsonOpt = False) -> None:
-    """Delete a bot and its read rows (events stay). Example: boternity-store bots delete bot-1"""
+def delete(
+    ctx: typer.Context, bot_id: str, actor: ActorOpt = "cli", json_: JsonOpt = False
+) -> None:
+    """Delete a bot and its read rows (events stay).
+
+    Example: boternity-store bots delete bot-1
+    """
     with store_of(ctx) as store:
         store.bots.delete(bot_id, actor=actor)
     print_json({"deleted": bot_id}) if json_ else typer.echo(f"deleted {bot_id}")
@@ -35,11 +43,17 @@ def delete(ctx: typer.Context, bot_id: str, actor: ActorOpt = "cli", json_: Json
 
 @app.command("list")
 def list_(ctx: typer.Context, json_: JsonOpt = False) -> None:
-    """List live bots. Example: boternity-store bots list --json"""
+    """List live bots.
+
+    Example: boternity-store bots list --json
+    """
     with store_of(ctx) as store:
         bots = store.bots.list()
     if json_:
         print_json(bots)
     else:
-        print_table("bots", ["bot_id", "name", "created_at"],
-                    [(b.bot_id, b.name, b.created_at.isoformat()) for b in bots])
+        print_table(
+            "bots",
+            ["bot_id", "name", "created_at"],
+            [(b.bot_id, b.name, b.created_at.isoformat()) for b in bots],
+        )

@@ -47,7 +47,9 @@ def print_json(value: Any) -> None:
     typer.echo(json.dumps(to_jsonable(value), ensure_ascii=False))
 
 
-def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+def print_table(
+    title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
     table = Table(title=title, title_justify="left")
     for column in columns:
         table.add_column(column)

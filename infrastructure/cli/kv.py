@@ -19,23 +19,36 @@ def set_(
     ctx: typer.Context,
     bot_id: str,
     key: str,
-    value: Annotated[str, typer.Argument(help="The value as JSON text, e.g. '{\"a\": 1}'.")],
+    value: Annotated[
+        str, typer.Argument(help="The value as JSON text, e.g. '{\"a\": 1}'.")
+    ],
     expected_version: Annotated[
-        int | None, typer.Option(help="Compare-and-set: write only at this version (0: new).")
+        int | None,
+        typer.Option(help="Compare-and-set: write only at this version (0: new)."),
     ] = None,
     actor: ActorOpt = "cli",
     json_: JsonOpt = False,
 ) -> None:
-    """Set a key to a JSON value. Example: boternity-store kv set bot-1 prefs '{"tone":"warm"}'"""
+    """Set a key to a JSON value.
+
+    Example: boternity-store kv set bot-1 prefs '{"tone":"warm"}'
+    """
     parsed = parse_json(value)
     with store_of(ctx) as store:
-        entry = store.kv.set(bot_id, key, parsed, actor=actor, expected_version=expected_version)
-    print_json(entry) if json_ else typer.echo(f"{bot_id}/{key} = version {entry.version}")
+        entry = store.kv.set(
+            bot_id, key, parsed, actor=actor, expected_version=expected_version
+        )
+    print_json(entry) if json_ else typer.echo(
+        f"{bot_id}/{key} = version {entry.version}"
+    )
 
 
 @app.command("get")
 def get(ctx: typer.Context, bot_id: str, key: str, json_: JsonOpt = False) -> None:
-    """Print a key's value (exit 3 if missing). Example: boternity-store kv get bot-1 prefs --json"""
+    """Print a key's value (exit 3 if missing).
+
+    Example: boternity-store kv get bot-1 prefs --json
+    """
     with store_of(ctx) as store:
         entry = store.kv.get_entry(bot_id, key)
     if entry is None:
@@ -47,25 +60,40 @@ def get(ctx: typer.Context, bot_id: str, key: str, json_: JsonOpt = False) -> No
 
 
 @app.command("delete")
-def delete(ctx: typer.Context, bot_id: str, key: str, actor: ActorOpt = "cli",
-           json_: JsonOpt = False) -> None:
-    """Delete a key. Example: boternity-store kv delete bot-1 prefs"""
+def delete(
+    ctx: typer.Context,
+    bot_id: str,
+    key: str,
+    actor: ActorOpt = "cli",
+    json_: JsonOpt = False,
+) -> None:
+    """Delete a key.
+
+    Example: boternity-store kv delete bot-1 prefs
+    """
     with store_of(ctx) as store:
         existed = store.kv.delete(bot_id, key, actor=actor)
     if json_:
         print_json({"deleted": existed})
     else:
-        typer.echo(f"deleted {bot_id}/{key}" if existed else f"{bot_id}/{key} did not exist")
+        typer.echo(
+            f"deleted {bot_id}/{key}" if existed else f"{bot_id}/{key} did not exist"
+        )
 
 
 @app.command("list")
 def list_(
     ctx: typer.Context,
     bot_id: str,
-    prefix: Annotated[str | None, typer.Option(help="Only keys starting with this.")] = None,
+    prefix: Annotated[
+        str | None, typer.Option(help="Only keys starting with this.")
+    ] = None,
     json_: JsonOpt = False,
 ) -> None:
-    """List a bot's keys, sorted. Example: boternity-store kv list bot-1 --prefix pref"""
+    """List a bot's keys, sorted.
+
+    Example: boternity-store kv list bot-1 --prefix pref
+    """
     with store_of(ctx) as store:
         keys = store.kv.list_keys(bot_id, prefix)
     if json_:
