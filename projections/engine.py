@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from functools import singledispatchmethod
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from sqlalchemy import MetaData, Table, exc, select
+from sqlalchemy import ForeignKeyConstraint, MetaData, Table, exc, select
 
 from .tracking import TrackingState, tracking_table
 from .view import View
@@ -54,6 +54,15 @@ class Projection(ABC):
     def table_name(self, base: str) -> str:
         return base + self.suffix
 
+    @property
+    def tracking_name(self) -> str:
+        """The projection's row in ``projection_tracking`` (shadow copies differ)."""
+        return self.name + self.suffix
+
+    def shadow(self, suffix: str) -> Projection:
+        """A copy of this projection writing to tables named with ``suffix``."""
+        return type(self)(suffix=suffix)
+
     @abstractmethod
     def define_tables(self) -> list[Table]:
         """Define the tables this projection owns on ``self.metadata``; return them."""
@@ -61,6 +70,18 @@ class Projection(ABC):
     @singledispatchmethod  # noqa: B027
     def process_event(self, event: object, view: View) -> None:
         """Events a projection has no handler for are skipped."""
+
+
+def seed_foreign_key(column: str, target: str) -> ForeignKeyConstraint:
+    """The seed's ``REFERENCES ... ON DELETE CASCADE``, declared in SQLite's schema.
+
+    Projections delete dependent rows themselves (so a projection can be rebuilt
+    on its own); on PostgreSQL, where the constraint would be enforced across
+    independently rebuilt projections, it is not created.
+    """
+    return ForeignKeyConstraint([column], [target], ondelete="CASCADE").ddl_if(
+        dialect="sqlite"
+    )
 
 
 class ProjectionRunner:
@@ -81,7 +102,7 @@ class ProjectionRunner:
         self.batch_size = batch_size
         self.now = now
         self.tracking = tracking_table
-        self._lock = threading.RLock()
+        self.lock = threading.RLock()
 
     def catch_up(self, recent: Sequence[Positioned] = ()) -> None:
         """Process everything up to the head of the log.
@@ -89,26 +110,32 @@ class ProjectionRunner:
         ``recent`` are events the caller just appended (already decoded); when
         they directly follow the projections' positions they are used as they are.
         """
-        with self._lock:
+        with self.lock:
             while self._step(recent):
                 recent = ()
 
     def _step(self, recent: Sequence[Positioned]) -> bool:
         states = self.states()
-        live = [p for p in self.projections if states[p.name].state == LIVE]
+        live = [p for p in self.projections if self._is_live(p, states)]
         if not live:
             return False
-        start = min(states[p.name].position for p in live)
+        start = min(states[p.tracking_name].position for p in live)
         batch = self._batch_after(start, recent)
         if not batch:
             return False
         with self.engine.begin() as conn:
             for projection in live:
-                position = self._locked_position(conn, projection.name)
-                todo = [item for item in batch if item[0] > position]
-                if todo:
-                    self.apply(conn, projection, todo)
+                self.apply_new(conn, projection, batch)
         return True
+
+    @staticmethod
+    def _is_live(projection: Projection, states: dict[str, TrackingState]) -> bool:
+        state = states.get(projection.tracking_name)
+        return (
+            state is not None
+            and state.state == LIVE
+            and state.version == projection.version
+        )
 
     def _batch_after(
         self, start: int, recent: Sequence[Positioned]
@@ -116,6 +143,17 @@ class ProjectionRunner:
         if recent and recent[0][0] == start + 1:
             return recent
         return self.event_log.read(after=start, limit=self.batch_size)
+
+    def apply_new(
+        self, conn: Connection, projection: Projection, batch: Sequence[Positioned]
+    ) -> int:
+        """Apply the events of ``batch`` that ``projection`` has not seen yet (its
+        position is read under the transaction's lock); return its new position."""
+        position = self._locked_position(conn, projection.tracking_name)
+        todo = [item for item in batch if item[0] > position]
+        if todo:
+            self.apply(conn, projection, todo)
+        return self._locked_position(conn, projection.tracking_name)
 
     def apply(
         self, conn: Connection, projection: Projection, todo: Sequence[Positioned]
@@ -125,68 +163,105 @@ class ProjectionRunner:
         the events before it are kept, nothing of the failing event is."""
         try:
             with conn.begin_nested():
-                view = View(conn)
-                for position, event in todo:
-                    view.position = position
-                    projection.process_event(event, view)
-                view.flush()
-                self._set_position(conn, projection.name, todo[-1][0])
+                self._apply_all(conn, projection, todo)
         except exc.OperationalError:
             raise
         except Exception:
             self._apply_one_by_one(conn, projection, todo)
 
+    def _apply_all(
+        self, conn: Connection, projection: Projection, todo: Sequence[Positioned]
+    ) -> None:
+        view = View(conn)
+        for position, event in todo:
+            view.position = position
+            projection.process_event(event, view)
+        view.flush()
+        self.set_position(conn, projection.tracking_name, todo[-1][0])
+
     def _apply_one_by_one(
         self, conn: Connection, projection: Projection, todo: Sequence[Positioned]
     ) -> None:
-        for position, event in todo:
+        for item in todo:
             try:
                 with conn.begin_nested():
-                    view = View(conn)
-                    view.position = position
-                    projection.process_event(event, view)
-                    view.flush()
-                    self._set_position(conn, projection.name, position)
+                    self._apply_all(conn, projection, [item])
             except exc.OperationalError:
                 raise
             except Exception as error:
-                message = f"{type(error).__name__}: {error}"
-                log.error(
-                    "projection %s failed at event %d (%s): %s",
-                    projection.name,
-                    position,
-                    type(event).__qualname__,
-                    message,
-                )
-                conn.execute(
-                    self.tracking.update()
-                    .where(self.tracking.c.name == projection.name)
-                    .values(
-                        state=FAILED,
-                        error_position=position,
-                        error=message,
-                        updated_at=self.now(),
-                    )
-                )
+                self._record_failure(conn, projection, item, error)
                 return
 
-    def ensure_schema(self) -> None:
-        """Create missing read tables and tracking rows (position 0)."""
+    def _record_failure(
+        self,
+        conn: Connection,
+        projection: Projection,
+        item: Positioned,
+        error: Exception,
+    ) -> None:
+        position, event = item
+        message = f"{type(error).__name__}: {error}"
+        log.error(
+            "projection %s failed at event %d (%s): %s",
+            projection.tracking_name,
+            position,
+            type(event).__qualname__,
+            message,
+        )
+        t = self.tracking
+        conn.execute(
+            t.update()
+            .where(t.c.name == projection.tracking_name)
+            .values(
+                state=FAILED,
+                error_position=position,
+                error=message,
+                updated_at=self.now(),
+            )
+        )
+
+    def ensure_schema(self) -> list[Projection]:
+        """Create missing read tables and tracking rows (position 0), put failed
+        projections back to live (a fixed handler resumes where it stopped), and
+        return the projections whose stored schema version differs from the code's."""
+        stale = []
         with self.engine.begin() as conn:
             tracking_table.create(conn, checkfirst=True)
             known = self.states(conn)
             for projection in self.projections:
+                state = known.get(projection.tracking_name)
+                if state is not None and state.version != projection.version:
+                    stale.append(projection)
+                    continue
                 projection.metadata.create_all(conn, tables=projection.tables)
-                if projection.name not in known:
-                    conn.execute(
-                        tracking_table.insert().values(
-                            name=projection.name,
-                            version=projection.version,
-                            position=0,
-                            state=LIVE,
-                            updated_at=self.now(),
-                        )
-                    )
+                if state is None:
+                    self.reset_tracking(conn, projection, state=LIVE)
+                elif state.state == FAILED:
+                    self.set_state(conn, projection.tracking_name, LIVE)
+        return stale
+
+    def reset_tracking(
+        self, conn: Connection, projection: Projection, state: str
+    ) -> None:
+        t = self.tracking
+        conn.execute(t.delete().where(t.c.name == projection.tracking_name))
+        conn.execute(
+            t.insert().values(
+                name=projection.tracking_name,
+                version=projection.version,
+                position=0,
+                state=state,
+                updated_at=self.now(),
+            )
+        )
+
+    def set_state(self, conn: Connection, tracking_name: str, state: str) -> None:
+        t = self.tracking
+        conn.execute(
+            t.update()
+            .where(t.c.name == tracking_name)
+            .values(state=state, error=None, error_position=None, updated_at=self.now())
+        )
 
     def states(self, conn: Connection | None = None) -> dict[str, TrackingState]:
         query = select(self.tracking)
@@ -204,6 +279,6 @@ class ProjectionRunner:
         ).one()
         return int(row.position)
 
-    def _set_position(self, conn: Connection, name: str, position: int) -> None:
+    def set_position(self, conn: Connection, name: str, position: int) -> None:
         t = self.tracking
         conn.execute(t.update().where(t.c.name == name).values(position=position))

@@ -6,11 +6,11 @@ from __future__ import annotations
 from functools import singledispatchmethod
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, Table, Text
+from sqlalchemy import Column, Index, Integer, Table, Text
 
 from boternity_store.domain import Bot, KvKey
 
-from .engine import Projection
+from .engine import Projection, seed_foreign_key
 from .timestamps import to_text
 
 if TYPE_CHECKING:
@@ -28,17 +28,12 @@ class KvProjection(Projection):
         self.kv = Table(
             self.table_name("bot_kv_store"),
             self.metadata,
-            Column(
-                "bot_id",
-                Text,
-                ForeignKey("bots.id", ondelete="CASCADE"),
-                nullable=False,
-                primary_key=True,
-            ),
+            Column("bot_id", Text, nullable=False, primary_key=True),
             Column("key", Text, nullable=False, primary_key=True),
             Column("value", Text, nullable=False),
             Column("created_at", Text, nullable=False),
             Column("updated_at", Text, nullable=False),
+            seed_foreign_key("bot_id", "bots.id"),
         )
         Index(self.table_name("idx_kv_bot_id"), self.kv.c.bot_id)
         self.versions = Table(
