@@ -56,5 +56,21 @@ class MemoryNotFound(NotFound):
         self.memory_id = memory_id
 
 
+class MemoryAlreadyExists(AlreadyExists):
+    """Raised when adding a memory id that is in use by a live memory."""
+
+    def __init__(self, memory_id: str) -> None:
+        super().__init__(f"memory {memory_id!r} already exists")
+        self.memory_id = memory_id
+
+
 class FileNotFound(NotFound):
     """Raised when a file id or (bot, filename) names no current file."""
+
+
+class ProviderNotFound(NotFound):
+    """Raised when a provider name has no recorded history."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"provider {name!r} not found")
+        self.name = name

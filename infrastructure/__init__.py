@@ -9,31 +9,76 @@ from boternity_store.domain.errors import (
     FileNotFound,
     InvalidInput,
     InvalidTransition,
+    MemoryAlreadyExists,
     MemoryNotFound,
     NotFound,
+    ProviderNotFound,
     StoreError,
     VersionConflict,
 )
+from boternity_store.domain.file_models import FileVersion, StorageFile
+from boternity_store.domain.file_rules import IndexStatus
 from boternity_store.domain.kv_protocol import KvStore
+from boternity_store.domain.memory_models import (
+    AuditAction,
+    MemoryAuditEntry,
+    MemoryInfo,
+    MemoryStatus,
+)
 from boternity_store.domain.models import BotInfo, KvEntry
+from boternity_store.domain.provider_models import (
+    ProviderHealthRow,
+    ProviderPolicy,
+    ProviderStatus,
+)
 
+from boternity_store.projections.compare import ProjectionDifference
+from boternity_store.projections.operations import RebuildFailed
+from boternity_store.projections.status import ProjectionFailure, ProjectionStatus
+
+from .audit_api import AuditLog
+from .files_api import Files
 from .history import LoggedEvent
+from .memories_api import Memories
+from .provider_health_api import ProviderHealthStore
+from .providers_api import Providers
 from .store import Store, open_store
 from .writer import WriteConflict
 
 __all__ = [
     "AlreadyExists",
+    "AuditAction",
+    "AuditLog",
     "BotAlreadyExists",
     "BotInfo",
     "BotNotFound",
     "FileNotFound",
+    "FileVersion",
+    "Files",
+    "IndexStatus",
     "InvalidInput",
     "InvalidTransition",
     "KvEntry",
     "KvStore",
     "LoggedEvent",
+    "Memories",
+    "MemoryAlreadyExists",
+    "MemoryAuditEntry",
+    "MemoryInfo",
     "MemoryNotFound",
+    "MemoryStatus",
     "NotFound",
+    "ProjectionDifference",
+    "ProjectionFailure",
+    "ProjectionStatus",
+    "ProviderHealthRow",
+    "ProviderHealthStore",
+    "ProviderNotFound",
+    "ProviderPolicy",
+    "ProviderStatus",
+    "Providers",
+    "RebuildFailed",
+    "StorageFile",
     "Store",
     "StoreError",
     "VersionConflict",

@@ -27,7 +27,7 @@ def make_engines(config: StoreConfig) -> tuple[Engine, Engine]:
         engine = create_engine(url, pool_pre_ping=True)
         return engine, engine
     connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False}
-    reader = create_engine(url, connect_args=connect_args, pool_size=8)
+    reader = create_engine(url, connect_args=connect_args, pool_size=8, max_overflow=64)
     writer = create_engine(url, connect_args=connect_args, pool_size=1)
     _autocommit_driver(reader, begin=None)
     _autocommit_driver(writer, begin="BEGIN IMMEDIATE")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
@@ -12,22 +13,36 @@ from boternity_store.domain.errors import InvalidInput
 from boternity_store.domain.validation import DEFAULT_MAX_VALUE_BYTES
 from boternity_store.projections import BotsProjection, KvProjection, ProjectionRunner
 from boternity_store.projections.bot_queries import BotQueries
+from boternity_store.projections.file_queries import FileQueries
+from boternity_store.projections.files import FilesProjection
+from boternity_store.projections.fast_reads import FastReads
 from boternity_store.projections.kv_queries import KvQueries
+from boternity_store.projections.memory_audit import MemoryAuditProjection
+from boternity_store.projections.memory_audit_queries import MemoryAuditQueries
+from boternity_store.projections.operations import ProjectionOperations
+from boternity_store.projections.provider_queries import ProviderQueries
+from boternity_store.projections.providers import ProvidersProjection
 from boternity_store.projections.timestamps import to_text
 
 from .application import EventStoreApplication
+from .audit_api import AuditLog
 from .bots_api import Bots
 from .config import parse_url, resolve_url
 from .engines import make_engines
 from .event_log import ApplicationEventLog
+from .files_api import Files
 from .history import History
 from .kv_api import Kv
+from .memories_api import Memories
+from .provider_health_api import ProviderHealthStore
+from .providers_api import Providers
 from .writer import Writer
 
 if TYPE_CHECKING:
     from .config import StoreConfig
 
 Clock = Callable[[], datetime]
+log = logging.getLogger("boternity_store")
 
 
 def utc_now() -> datetime:
@@ -45,19 +60,41 @@ class Store(AbstractContextManager["Store"]):
         self._app = EventStoreApplication.for_env(config.eventsourcing_env())
         self._read_engine, self._write_engine = make_engines(config)
         bots, kv = BotsProjection(), KvProjection()
+        providers = ProvidersProjection()
+        memory_audit = MemoryAuditProjection()
+        files = FilesProjection()
         self._runner = ProjectionRunner(
             self._write_engine,
             ApplicationEventLog(self._app),
-            [bots, kv],
+            [bots, kv, providers, memory_audit, files],
             now=lambda: to_text(self.now()),
         )
-        self._runner.ensure_schema()
+        self.projections = ProjectionOperations(self._runner)
+        self._rebuild_changed_schemas()
         self._runner.catch_up()
         self._writer = Writer(self._app, self._runner, self.now)
         self.bots = Bots(self._writer, BotQueries(self._read_engine, bots))
-        self.kv = Kv(self._writer, KvQueries(self._read_engine, kv),
+        self._fast_reads = FastReads(self._read_engine)
+        self.kv = Kv(self._writer, KvQueries(self._read_engine, kv, self._fast_reads),
                      max_value_bytes=max_value_bytes)
         self.history = History(self._app)
+        self.files = Files(self._writer, FileQueries(self._read_engine, files))
+        memory_queries = MemoryAuditQueries(
+            self._read_engine, memory_audit, self._fast_reads
+        )
+        self.memories = Memories(self._writer, memory_queries)
+        self.audit = AuditLog(self._writer, memory_queries)
+        provider_queries = ProviderQueries(self._read_engine, providers)
+        self.providers = Providers(self._writer, provider_queries)
+        self.provider_health = ProviderHealthStore(self._writer, provider_queries)
+
+    def _rebuild_changed_schemas(self) -> None:
+        for projection in self._runner.ensure_schema():
+            log.warning(
+                "projection %s: schema version changed to %d, rebuilding",
+                projection.name, projection.version,
+            )
+            self.projections.rebuild([projection.name])
 
     def now(self) -> datetime:
         moment = self._clock()
@@ -70,6 +107,7 @@ class Store(AbstractContextManager["Store"]):
         return self._writer.batch()
 
     def close(self) -> None:
+        self._fast_reads.close()
         self._app.close()
         self._read_engine.dispose()
         self._write_engine.dispose()

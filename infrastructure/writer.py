@@ -6,6 +6,11 @@ one transaction (optimistic concurrency: a concurrent append to the same stream
 makes the whole command run again on fresh state) and then brings projections up
 to date, so a caller reads its own writes. Inside ``batch()`` commands share one
 context and everything is appended in one transaction when the batch ends.
+
+Group commit: commands from concurrent threads queue up; whichever thread gets
+the write lock runs every queued command in one context and appends all their
+events in one transaction (one fsync), then hands each caller its own result.
+A caller returns only after its events are durable and projected.
 """
 
 from __future__ import annotations
@@ -84,6 +89,23 @@ class WriteContext:
                 cache.get(aggregate_id, evict=True)
 
 
+class _Slot:
+    """One queued command and, once the group ran, its outcome."""
+
+    __slots__ = ("command", "done", "error", "value")
+
+    def __init__(self, command: Callable[[WriteContext], Any]) -> None:
+        self.command = command
+        self.done = False
+        self.value: Any = None
+        self.error: BaseException | None = None
+
+    def outcome(self) -> Any:
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
 class Writer:
     def __init__(
         self, app: EventStoreApplication, runner: ProjectionRunner, clock: Clock
@@ -92,27 +114,92 @@ class Writer:
         self.runner = runner
         self.clock = clock
         self._lock = threading.RLock()
+        self._queue: list[_Slot] = []
+        self._queue_lock = threading.Lock()
         self._batch: list[Callable[[WriteContext], Any]] | None = None
         self._batch_context: WriteContext | None = None
+        self._batch_thread: int | None = None
 
     def execute(self, command: Callable[[WriteContext], T]) -> T:
+        if self._batch_thread == threading.get_ident():
+            assert self._batch is not None and self._batch_context is not None
+            result = command(self._batch_context)
+            self._batch.append(command)
+            return result
+        slot = _Slot(command)
+        with self._queue_lock:
+            self._queue.append(slot)
         with self._lock:
-            if self._batch is not None and self._batch_context is not None:
-                result = command(self._batch_context)
-                self._batch.append(command)
-                return result
-            result = self._commit([command])[0]
-            return cast(T, result)
+            if not slot.done:
+                with self._queue_lock:
+                    group, self._queue = self._queue, []
+                self._commit_group(group)
+        return cast(T, slot.outcome())
+
+    def _commit_group(self, group: list[_Slot]) -> None:
+        """Run queued commands together; a command that raises gets its error and
+        the others run again without it (it may have changed shared state)."""
+        try:
+            while group:
+                context = WriteContext(self.app, self.clock)
+                failed = self._run_group(context, group)
+                if not failed:
+                    self._save_group(context, group)
+                    break
+                context.evict()
+                group = [slot for slot in group if slot not in failed]
+        except BaseException as error:  # e.g. KeyboardInterrupt in the leader
+            for slot in group:
+                slot.error = error
+            raise
+        finally:
+            for slot in group:
+                slot.done = True
+
+    @staticmethod
+    def _run_group(context: WriteContext, group: list[_Slot]) -> list[_Slot]:
+        failed = []
+        for slot in group:
+            try:
+                slot.value = slot.command(context)
+            except Exception as error:
+                slot.error, slot.done = error, True
+                failed.append(slot)
+        return failed
+
+    def _save_group(self, context: WriteContext, group: list[_Slot]) -> None:
+        if not context.touched:
+            return
+        try:
+            recordings = self.app.save(*context.touched.values())
+        except IntegrityError:
+            # Another process wrote meanwhile: decide again, one command at a time.
+            context.evict()
+            for slot in group:
+                try:
+                    slot.value = self._commit([slot.command])[0]
+                except Exception as error:
+                    slot.error = error
+            return
+        except BaseException as error:
+            context.evict()
+            for slot in group:
+                slot.error = error
+            return
+        self.runner.catch_up(
+            recent=[(r.notification.id, r.domain_event) for r in recordings]
+        )
 
     @contextmanager
     def batch(self) -> Iterator[None]:
         """Group many commands into one transaction: all are appended, or none."""
+        if self._batch_thread == threading.get_ident():  # nested: join the outer
+            yield
+            return
         with self._lock:
-            if self._batch is not None:  # nested: join the outer batch
-                yield
-                return
             context = WriteContext(self.app, self.clock)
             self._batch, self._batch_context = [], context
+            self._batch_thread = threading.get_ident()
             try:
                 yield
                 commands = self._batch
@@ -120,13 +207,15 @@ class Writer:
                 context.evict()
                 raise
             finally:
-                self._batch, self._batch_context = None, None
+                self._batch, self._batch_context, self._batch_thread = None, None, None
             if commands:
                 self._commit(commands, decided=context)
 
     def pending(self) -> WriteContext | None:
-        """The open batch's context (for reads that must see uncommitted writes)."""
-        return self._batch_context
+        """The open batch's context, for the thread running the batch."""
+        if self._batch_thread == threading.get_ident():
+            return self._batch_context
+        return None
 
     def _commit(
         self,
@@ -135,17 +224,22 @@ class Writer:
     ) -> list[Any]:
         for _ in range(MAX_ATTEMPTS):
             if decided is None:
-                context = WriteContext(self.app, self.clock)
-                results = [command(context) for command in commands]
+                context, to_run = WriteContext(self.app, self.clock), commands
             else:  # a batch whose commands already ran once
-                context, results, decided = decided, [], None
-            if not context.touched:
-                return results
+                context, to_run, decided = decided, [], None
             try:
+                results = [command(context) for command in to_run]
+                if not context.touched:
+                    return results
                 recordings = self.app.save(*context.touched.values())
             except IntegrityError:
                 context.evict()  # another writer got there first: decide again
                 continue
+            except BaseException:
+                # Cached aggregates are shared, not copied: drop what this
+                # command may have changed but not recorded.
+                context.evict()
+                raise
             self.runner.catch_up(
                 recent=[(r.notification.id, r.domain_event) for r in recordings]
             )

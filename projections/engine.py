@@ -11,8 +11,9 @@ from collections.abc import Callable, Sequence
 from functools import singledispatchmethod
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from sqlalchemy import ForeignKeyConstraint, MetaData, Table, exc, select
+from sqlalchemy import ForeignKeyConstraint, MetaData, Table, bindparam, exc, select
 
+from .compiled_sql import CompiledSql
 from .tracking import TrackingState, tracking_table
 from .view import View
 
@@ -71,6 +72,22 @@ class Projection(ABC):
     def process_event(self, event: object, view: View) -> None:
         """Events a projection has no handler for are skipped."""
 
+    def handler_for(self, event_type: type) -> Callable[[Any, Any, View], None] | None:
+        """The registered handler for ``event_type`` (None: the event is skipped).
+        Resolved once per type: calling it skips singledispatchmethod's per-call
+        wrapper, which matters when every projection sees every event."""
+        cache = type(self).__dict__.get("_handler_cache")
+        if cache is None:
+            cache = {}
+            type(self)._handler_cache = cache  # type: ignore[attr-defined]
+        if event_type not in cache:
+            base = Projection.__dict__["process_event"]
+            method = type(self).__dict__.get("process_event", base)
+            handler = method.dispatcher.dispatch(event_type)
+            skipped = (base.func, method.func)
+            cache[event_type] = None if handler in skipped else handler
+        return cache[event_type]  # type: ignore[no-any-return]
+
 
 def seed_foreign_key(column: str, target: str) -> ForeignKeyConstraint:
     """The seed's ``REFERENCES ... ON DELETE CASCADE``, declared in SQLite's schema.
@@ -103,30 +120,77 @@ class ProjectionRunner:
         self.now = now
         self.tracking = tracking_table
         self.lock = threading.RLock()
+        self._statements: dict[tuple[str, str], CompiledSql] = {}
 
-    def catch_up(self, recent: Sequence[Positioned] = ()) -> None:
-        """Process everything up to the head of the log.
-
-        ``recent`` are events the caller just appended (already decoded); when
-        they directly follow the projections' positions they are used as they are.
-        """
+    def catch_up(
+        self, recent: Sequence[Positioned] = (), *, to_head: bool = False
+    ) -> None:
+        """Project new events: those in ``recent`` (just appended by this process,
+        already decoded) and everything before them; with ``to_head`` (or no
+        ``recent``), everything up to the head of the log."""
+        target = recent[-1][0] if recent and not to_head else None
         with self.lock:
-            while self._step(recent):
+            while True:
+                reached = self._step(recent)
+                if reached is None or (target is not None and reached >= target):
+                    return
                 recent = ()
 
-    def _step(self, recent: Sequence[Positioned]) -> bool:
-        states = self.states()
+    def _step(self, recent: Sequence[Positioned]) -> int | None:
+        """One transaction: apply the next batch to every live projection. If a
+        handler raises, the transaction rolls back and the batch is applied again
+        projection by projection, so the poison event stops only its projection."""
+        try:
+            with self.engine.begin() as conn:
+                return self._step_in(conn, recent, together=True)
+        except exc.OperationalError:
+            raise
+        except Exception:
+            with self.engine.begin() as conn:
+                return self._step_in(conn, recent, together=False)
+
+    def _step_in(
+        self, conn: Connection, recent: Sequence[Positioned], *, together: bool
+    ) -> int | None:
+        states = self.states(conn)
         live = [p for p in self.projections if self._is_live(p, states)]
         if not live:
-            return False
+            return None
         start = min(states[p.tracking_name].position for p in live)
         batch = self._batch_after(start, recent)
         if not batch:
-            return False
-        with self.engine.begin() as conn:
+            return None
+        if together:
+            self._apply_together(conn, live, states, batch)
+        else:
             for projection in live:
                 self.apply_new(conn, projection, batch)
-        return True
+        return batch[-1][0]
+
+    def _apply_together(
+        self,
+        conn: Connection,
+        live: list[Projection],
+        states: dict[str, TrackingState],
+        batch: Sequence[Positioned],
+    ) -> None:
+        """The fast path: every projection in one pass, one flush per table, one
+        tracking update per projection that moved."""
+        positions = {p.tracking_name: states[p.tracking_name].position for p in live}
+        views = [(p, View(conn), positions[p.tracking_name]) for p in live]
+        for position, event in batch:
+            for projection, view, seen in views:
+                handler = projection.handler_for(type(event))
+                if handler is not None and position > seen:
+                    view.position = position
+                    handler(projection, event, view)
+        moved = []
+        for projection, view, seen in views:
+            view.flush()
+            if batch[-1][0] > seen:
+                moved.append({"n": projection.tracking_name, "p": batch[-1][0]})
+        if moved:
+            self._compiled(conn, "move").executemany(conn, moved)
 
     @staticmethod
     def _is_live(projection: Projection, states: dict[str, TrackingState]) -> bool:
@@ -174,8 +238,10 @@ class ProjectionRunner:
     ) -> None:
         view = View(conn)
         for position, event in todo:
-            view.position = position
-            projection.process_event(event, view)
+            handler = projection.handler_for(type(event))
+            if handler is not None:
+                view.position = position
+                handler(projection, event, view)
         view.flush()
         self.set_position(conn, projection.tracking_name, todo[-1][0])
 
@@ -264,13 +330,32 @@ class ProjectionRunner:
         )
 
     def states(self, conn: Connection | None = None) -> dict[str, TrackingState]:
-        query = select(self.tracking)
         if conn is None:
             with self.engine.connect() as c:
-                rows = c.execute(query).all()
-        else:
-            rows = conn.execute(query).all()
-        return {row.name: TrackingState.from_row(row) for row in rows}
+                return self.states(c)
+        rows = self._compiled(conn, "states").execute(conn).fetchall()
+        return {row[0]: TrackingState(*row[:6]) for row in rows}
+
+    def _compiled(self, conn: Connection, which: str) -> CompiledSql:
+        key = (conn.dialect.name, which)
+        if key not in self._statements:
+            t = self.tracking
+            statement = (
+                select(
+                    t.c.name,
+                    t.c.version,
+                    t.c.position,
+                    t.c.state,
+                    t.c.error_position,
+                    t.c.error,
+                )
+                if which == "states"
+                else t.update()
+                .where(t.c.name == bindparam("n"))
+                .values(position=bindparam("p"))
+            )
+            self._statements[key] = CompiledSql(statement, conn.dialect)
+        return self._statements[key]
 
     def _locked_position(self, conn: Connection, name: str) -> int:
         t = self.tracking

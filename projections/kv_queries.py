@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from boternity_store.domain.models import KvEntry
 from boternity_store.domain.validation import decode_json_value
@@ -14,21 +14,27 @@ from .timestamps import from_text
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from .fast_reads import FastReads
     from .kv import KvProjection
 
 
 class KvQueries:
-    def __init__(self, engine: Engine, projection: KvProjection) -> None:
+    def __init__(self, engine: Engine, projection: KvProjection, fast: FastReads) -> None:
         self.engine = engine
+        self.fast = fast
         self.kv = projection.kv
         self.versions = projection.versions
 
     def value_json(self, bot_id: str, key: str) -> str | None:
-        query = select(self.kv.c.value).where(
-            self.kv.c.bot_id == bot_id, self.kv.c.key == key
+        kv = self.kv
+        rows = self.fast.rows(
+            "kv.value",
+            lambda: select(kv.c.value).where(
+                kv.c.bot_id == bindparam("bot_id"), kv.c.key == bindparam("key")
+            ),
+            {"bot_id": bot_id, "key": key},
         )
-        with self.engine.connect() as conn:
-            return conn.execute(query).scalar_one_or_none()
+        return rows[0][0] if rows else None
 
     def get(self, bot_id: str, key: str) -> Any:
         text = self.value_json(bot_id, key)

@@ -145,7 +145,10 @@ class ProjectionOperations:
             target = new_target
 
     def _stream(
-        self, shadows: list[Projection], position: int, target: int,
+        self,
+        shadows: list[Projection],
+        position: int,
+        target: int,
         progress: Progress | None,
     ) -> int:
         runner = self.runner
@@ -176,8 +179,11 @@ class ProjectionOperations:
             position = batch[-1][0]
 
     def _apply(
-        self, conn: Connection, projections: list[Projection], batch: list
-    ) -> None:  # type: ignore[type-arg]
+        self,
+        conn: Connection,
+        projections: list[Projection],
+        batch: Sequence[Positioned],
+    ) -> None:
         for projection in projections:
             reached = self.runner.apply_new(conn, projection, batch)
             if reached < batch[-1][0]:

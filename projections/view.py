@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from .compiled_sql import CompiledSql
+
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Row, Table
     from sqlalchemy.sql import Executable
@@ -23,12 +25,16 @@ if TYPE_CHECKING:
 StatementKey = tuple[Any, ...]
 
 
+# Compiled once per (dialect, statement shape), shared by every View.
+_COMPILED: dict[tuple[str, StatementKey], CompiledSql] = {}
+
+
 class View:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        self._dialect = conn.dialect
         self.position = 0
-        self._pending: dict[str, list[tuple[StatementKey, dict[str, Any]]]] = {}
-        self._statements: dict[StatementKey, Executable] = {}
+        self._pending: dict[str, list[tuple[CompiledSql, dict[str, Any]]]] = {}
 
     @property
     def conn(self) -> Connection:
@@ -55,7 +61,7 @@ class View:
         def build() -> Executable:
             stmt = (
                 sqlite.insert(table)
-                if self._conn.dialect.name == "sqlite"
+                if self._dialect.name == "sqlite"
                 else postgresql.insert(table)
             )
             return stmt.on_conflict_do_update(
@@ -97,19 +103,21 @@ class View:
             start = 0
             while start < len(ops):
                 end = start
-                while end < len(ops) and ops[end][0] == ops[start][0]:
+                while end < len(ops) and ops[end][0] is ops[start][0]:
                     end += 1
-                statement = self._statements[ops[start][0]]
-                self._conn.execute(statement, [params for _, params in ops[start:end]])
+                ops[start][0].executemany(self._conn, [p for _, p in ops[start:end]])
                 start = end
         self._pending.clear()
 
     def _queue(
         self, table: Table, key: StatementKey, params: dict[str, Any], build: Any
     ) -> None:
-        if key not in self._statements:
-            self._statements[key] = build()
-        self._pending.setdefault(table.name, []).append((key, params))
+        cache_key = (self._dialect.name, key)
+        compiled = _COMPILED.get(cache_key)
+        if compiled is None:
+            compiled = CompiledSql(build(), self._dialect, column_keys=list(params))
+            _COMPILED[cache_key] = compiled
+        self._pending.setdefault(table.name, []).append((compiled, params))
 
 
 def _match(table: Table, where: Mapping[str, Any]) -> Any:

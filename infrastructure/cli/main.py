@@ -13,17 +13,23 @@ from sqlalchemy.exc import SQLAlchemyError
 from boternity_store.domain.errors import InvalidInput, NotFound, StoreError
 
 from ..config import ENV_URL
-from . import bots, kv
+from . import audit, bench, bots, files, kv, memories, projections, providers
 
 app = typer.Typer(
     name="boternity-store",
-    help="Event-sourced storage for bots: KV store, memory audit, provider health, files.",
+    help="Event-sourced bot storage: KV, memory audit, provider health, files.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
 app.add_typer(bots.app, name="bots")
 app.add_typer(kv.app, name="kv")
+app.add_typer(files.app, name="files")
+app.add_typer(memories.app, name="memories")
+app.add_typer(audit.app, name="audit")
+app.add_typer(projections.app, name="projections")
+app.command("bench")(bench.bench)
+app.add_typer(providers.app, name="providers")
 
 EXIT_ERROR, EXIT_USAGE, EXIT_NOT_FOUND = 1, 2, 3
 
@@ -33,7 +39,9 @@ def root(
     ctx: typer.Context,
     url: Annotated[
         str | None,
-        typer.Option("--url", envvar=ENV_URL, help="Database URL (default sqlite:///boternity.db)."),
+        typer.Option(
+            "--url", envvar=ENV_URL, help="Database URL (default sqlite:///boternity.db)."
+        ),
     ] = None,
 ) -> None:
     ctx.obj = {"url": url}

@@ -86,6 +86,7 @@ def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
     root = get_command(app)
     groups = root.commands  # type: ignore[attr-defined]
     for group_name, group in groups.items():
-        for name, command in group.commands.items():
+        commands = getattr(group, "commands", {"": group})
+        for name, command in commands.items():
             assert command.help, f"{group_name} {name} has no help"
             assert "Example: boternity-store" in command.help, f"{group_name} {name}"

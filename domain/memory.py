@@ -1,0 +1,244 @@
+"""The Memory aggregate: one stream per memory id (ids are global).
+
+A memory belongs to one bot incarnation. When that incarnation ends (the bot is
+deleted) the memory counts as not found, and the same id may be added again: a
+new life recorded on the same stream. Every audited event carries the audit row
+id and details decided by the command; ``MergedAway`` (a source folded into
+another memory) is recorded on the source but is not an audit row of its own.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from .errors import (
+    AlreadyExists,
+    InvalidTransition,
+    MemoryAlreadyExists,
+    MemoryNotFound,
+)
+from .ids import stream_id
+from .memory_rules import ACTIVE, DELETED, MERGED, Acting, check_merge_sources
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import datetime
+
+    from .bot import Bot
+
+
+class Memory(Aggregate):
+    class Added(Aggregate.Created):
+        memory_id: str
+        bot_id: str
+        incarnation: int
+        audit_id: str
+        actor: str
+        details_json: str | None
+
+    class Audited(Aggregate.Event):
+        memory_id: str
+        bot_id: str
+        audit_id: str
+        actor: str
+        details_json: str | None
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.audit_ids = [*aggregate.audit_ids, self.audit_id]
+
+    class AddedAgain(Audited):
+        incarnation: int
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.bot_id = self.bot_id
+            aggregate.incarnation = self.incarnation
+            aggregate.status = ACTIVE
+            aggregate.merged_into = None
+            aggregate.shared_with = {}
+            super().apply(aggregate)
+
+    class Deleted(Audited):
+        def apply(self, aggregate: Any) -> None:
+            aggregate.status = DELETED
+            aggregate.shared_with = {}
+            super().apply(aggregate)
+
+    class Shared(Audited):
+        with_bot_id: str
+        with_incarnation: int
+
+        def apply(self, aggregate: Any) -> None:
+            shares = {**aggregate.shared_with, self.with_bot_id: self.with_incarnation}
+            aggregate.shared_with = shares
+            super().apply(aggregate)
+
+    class Revoked(Audited):
+        from_bot_id: str
+
+        def apply(self, aggregate: Any) -> None:
+            shares = dict(aggregate.shared_with)
+            shares.pop(self.from_bot_id, None)
+            aggregate.shared_with = shares
+            super().apply(aggregate)
+
+    class Merged(Audited):
+        source_ids: list[str]
+
+    class MergedAway(Aggregate.Event):
+        memory_id: str
+        bot_id: str
+        merged_into: str
+        actor: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.status = MERGED
+            aggregate.merged_into = self.merged_into
+            aggregate.shared_with = {}
+
+    def __init__(
+        self,
+        memory_id: str,
+        bot_id: str,
+        incarnation: int,
+        audit_id: str,
+        actor: str,
+        details_json: str | None,
+    ) -> None:
+        self.memory_id = memory_id
+        self.bot_id = bot_id
+        self.incarnation = incarnation
+        self.status = ACTIVE
+        self.merged_into: str | None = None
+        self.shared_with: dict[str, int] = {}
+        self.audit_ids: list[str] = [audit_id]
+
+    @staticmethod
+    def create_id(memory_id: str) -> UUID:
+        return stream_id("memory", memory_id)
+
+    @classmethod
+    def add(cls, memory_id: str, acting: Acting, *, at: datetime) -> Memory:
+        return cls._create(
+            cls.Added,
+            id=cls.create_id(memory_id),
+            timestamp=at,
+            memory_id=memory_id,
+            incarnation=acting.incarnation,
+            **_audited(acting),
+        )
+
+    def is_alive(self, owner: Bot | None) -> bool:
+        """True while the owner bot is live in the incarnation that added it."""
+        return (
+            owner is not None
+            and not owner.deleted
+            and owner.incarnation == self.incarnation
+        )
+
+    def add_again(self, acting: Acting, *, owner: Bot | None, at: datetime) -> None:
+        if self.is_alive(owner):
+            raise MemoryAlreadyExists(self.memory_id)
+        self._check_new_audit_id(acting)
+        self._trigger(self.AddedAgain, acting, at, incarnation=acting.incarnation)
+
+    def delete(self, acting: Acting, *, at: datetime) -> None:
+        self.check_usable_by(acting)
+        self._check_new_audit_id(acting)
+        self._trigger(self.Deleted, acting, at)
+
+    def share(
+        self, bot_id: str, incarnation: int | None, acting: Acting, *, at: datetime
+    ) -> None:
+        """Share with ``bot_id`` (``incarnation`` None: that bot is not live)."""
+        self.check_usable_by(acting)
+        if incarnation is None:
+            raise InvalidTransition(f"cannot share with unknown bot {bot_id!r}")
+        if bot_id == self.bot_id:
+            raise InvalidTransition(f"bot {bot_id!r} owns memory {self.memory_id!r}")
+        if self.is_shared_with(bot_id, incarnation):
+            raise InvalidTransition(
+                f"memory {self.memory_id!r} is already shared with {bot_id!r}"
+            )
+        self._check_new_audit_id(acting)
+        self._trigger(
+            self.Shared, acting, at, with_bot_id=bot_id, with_incarnation=incarnation
+        )
+
+    def revoke(
+        self, bot_id: str, incarnation: int | None, acting: Acting, *, at: datetime
+    ) -> None:
+        self.check_usable_by(acting)
+        if incarnation is None or not self.is_shared_with(bot_id, incarnation):
+            raise InvalidTransition(
+                f"memory {self.memory_id!r} is not shared with {bot_id!r}"
+            )
+        self._check_new_audit_id(acting)
+        self._trigger(self.Revoked, acting, at, from_bot_id=bot_id)
+
+    def merge(self, sources: Sequence[Memory], acting: Acting, *, at: datetime) -> None:
+        """Fold ``sources`` into this memory: one Merged event here, one MergedAway
+        event on each source (to be saved together)."""
+        source_ids = [source.memory_id for source in sources]
+        check_merge_sources(self.memory_id, source_ids)
+        self.check_usable_by(acting)
+        for source in sources:
+            source.check_usable_by(acting)
+        self._check_new_audit_id(acting)
+        self._trigger(self.Merged, acting, at, source_ids=source_ids)
+        for source in sources:
+            source.trigger_event(
+                source.MergedAway,
+                timestamp=at,
+                memory_id=source.memory_id,
+                bot_id=source.bot_id,
+                merged_into=self.memory_id,
+                actor=acting.actor,
+            )
+
+    def is_shared_with(self, bot_id: str, incarnation: int) -> bool:
+        # A share with an earlier incarnation of a bot died with that bot.
+        return self.shared_with.get(bot_id) == incarnation
+
+    def check_usable_by(self, acting: Acting) -> None:
+        """Raise MemoryNotFound unless the acting bot owns this active memory."""
+        if (self.bot_id, self.incarnation) != (acting.bot_id, acting.incarnation):
+            raise MemoryNotFound(self.memory_id, f"not found for bot {acting.bot_id!r}")
+        if self.status == DELETED:
+            raise MemoryNotFound(self.memory_id, "is deleted")
+        if self.status == MERGED:
+            why = f"was merged into {self.merged_into!r}"
+            raise MemoryNotFound(self.memory_id, why)
+
+    def _check_new_audit_id(self, acting: Acting) -> None:
+        if acting.audit_id in self.audit_ids:
+            raise AlreadyExists(f"audit entry {acting.audit_id!r} is already recorded")
+
+    def _trigger(
+        self, event_class: type[Any], acting: Acting, at: datetime, **fields: Any
+    ) -> None:
+        self.trigger_event(
+            event_class,
+            timestamp=at,
+            memory_id=self.memory_id,
+            **_audited(acting),
+            **fields,
+        )
+
+
+def _audited(acting: Acting) -> dict[str, Any]:
+    return {
+        "bot_id": acting.bot_id,
+        "audit_id": acting.audit_id,
+        "actor": acting.actor,
+        "details_json": acting.details_json,
+    }
+
+
+def require_memory(memory_id: str, memory: Memory | None) -> Memory:
+    """The memory, or MemoryNotFound if it was never added."""
+    if memory is None:
+        raise MemoryNotFound(memory_id)
+    return memory

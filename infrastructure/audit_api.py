@@ -1,0 +1,122 @@
+"""``store.audit``: the memory audit log. ``log`` performs an entry's action
+(the seed's entry point; idempotent by entry id), the queries read the
+``memory_audit_log`` projection."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from boternity_store.domain import AuditEntry
+from boternity_store.domain.errors import InvalidInput
+from boternity_store.domain.memory_models import MemoryAuditEntry
+from boternity_store.domain.validation import check_actor, check_identifier
+
+from .memories_api import check_source_ids, encode_details
+from .memory_commands import MemoryAction, perform
+
+if TYPE_CHECKING:
+    from boternity_store.projections.memory_audit_queries import MemoryAuditQueries
+
+    from .writer import WriteContext, Writer
+
+# The key in a share / revoke entry's details naming the other bot.
+OTHER_BOT_KEY = {"share": "with_bot_id", "revoke": "from_bot_id"}
+
+
+class AuditLog:
+    def __init__(self, writer: Writer, queries: MemoryAuditQueries) -> None:
+        self._writer = writer
+        self._queries = queries
+
+    def log(self, entry: MemoryAuditEntry) -> MemoryAuditEntry:
+        """Perform the entry's action, validated like the ``store.memories``
+        command; ``details`` of share / revoke / merge must name its target
+        (``with_bot_id`` / ``from_bot_id`` / ``source_ids``). Logging an id again
+        returns the first result without recording anything; the same id with
+        other content raises AlreadyExists. The store's clock is the row's time.
+        """
+        request = action_of(entry)
+
+        def command(ctx: WriteContext) -> MemoryAuditEntry:
+            first = ctx.get(AuditEntry, AuditEntry.create_id(request.audit_id))
+            if first is not None:
+                return _repeat(first, request)
+            result = perform(ctx, request)
+            ctx.add(_record(request, result))
+            return result
+
+        return self._writer.execute(command)
+
+    def get_for_bot(self, bot_id: str, limit: int = 100) -> list[MemoryAuditEntry]:
+        """The bot's audit rows, newest first (equal times: last logged first)."""
+        check_identifier(bot_id, "bot_id")
+        if type(limit) is not int or limit < 0:
+            raise InvalidInput("limit must be an int >= 0")
+        return self._queries.for_bot(bot_id, limit)
+
+    def get_for_memory(self, memory_id: str) -> list[MemoryAuditEntry]:
+        """The memory's audit trail, oldest first (equal times: log order)."""
+        return self._queries.for_memory(check_identifier(memory_id, "memory_id"))
+
+
+def action_of(entry: MemoryAuditEntry) -> MemoryAction:
+    """The command an entry stands for, checked as the command would be."""
+    if not isinstance(entry, MemoryAuditEntry):
+        raise InvalidInput("entry must be a MemoryAuditEntry")
+    check_identifier(entry.id, "id")
+    check_identifier(entry.bot_id, "bot_id")
+    check_identifier(entry.memory_id, "memory_id")
+    check_actor(entry.actor)
+    other_bot_id = ""
+    sources: tuple[str, ...] = ()
+    if entry.action in OTHER_BOT_KEY:
+        other_bot_id = _detail(entry, OTHER_BOT_KEY[entry.action])
+        check_identifier(other_bot_id, OTHER_BOT_KEY[entry.action])
+    elif entry.action == "merge":
+        sources = check_source_ids(entry.memory_id, _detail(entry, "source_ids"))
+    return MemoryAction(
+        action=entry.action,
+        bot_id=entry.bot_id,
+        memory_id=entry.memory_id,
+        actor=entry.actor,
+        audit_id=entry.id,
+        details_json=encode_details(entry.details),
+        other_bot_id=other_bot_id,
+        source_ids=sources,
+    )
+
+
+def _detail(entry: MemoryAuditEntry, key: str) -> Any:
+    if not isinstance(entry.details, dict) or key not in entry.details:
+        raise InvalidInput(f"a {entry.action} entry's details must hold {key!r}")
+    return entry.details[key]
+
+
+def _record(request: MemoryAction, result: MemoryAuditEntry) -> AuditEntry:
+    return AuditEntry.log(
+        request.audit_id,
+        bot_id=request.bot_id,
+        memory_id=request.memory_id,
+        action=request.action,
+        actor=request.actor,
+        details_json=request.details_json,
+        at=result.created_at,
+    )
+
+
+def _repeat(first: AuditEntry, request: MemoryAction) -> MemoryAuditEntry:
+    first.check_same(
+        bot_id=request.bot_id,
+        memory_id=request.memory_id,
+        action=request.action,
+        actor=request.actor,
+        details_json=request.details_json,
+    )
+    return MemoryAction(
+        action=request.action,
+        bot_id=first.bot_id,
+        memory_id=first.memory_id,
+        actor=first.actor,
+        audit_id=first.entry_id,
+        details_json=first.details_json,
+    ).entry(first.logged_at)

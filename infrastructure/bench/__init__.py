@@ -1,0 +1,7 @@
+"""``boternity-store bench``: our cost measured against the seed's CRUD design."""
+
+from __future__ import annotations
+
+from .run import BenchSizes, Figure, run_bench
+
+__all__ = ["BenchSizes", "Figure", "run_bench"]

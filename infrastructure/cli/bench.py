@@ -1,0 +1,64 @@
+"""``boternity-store bench``: our figures beside the seed's CRUD design."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from boternity_store.domain.errors import InvalidInput
+
+from ..bench import BenchSizes, Figure, run_bench
+from ..bench.run import as_json
+from ..config import parse_url, resolve_url
+from .common import JsonOpt, console, print_table
+
+
+def bench(
+    ctx: typer.Context,
+    events: Annotated[
+        int | None, typer.Option(help="Log size for the rebuild and reopen figures.")
+    ] = None,
+    quick: Annotated[bool, typer.Option(help="Small sizes, for a CI smoke run.")] = False,
+    url: Annotated[
+        str | None, typer.Option(help="SQLite URL whose folder holds the bench files.")
+    ] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Measure writes, batches, reads, rebuild and reopen against plain CRUD.
+
+    Example: boternity-store bench --quick
+    """
+    config = parse_url(resolve_url(url or ctx.obj["url"]))
+    if config.backend != "sqlite":
+        raise InvalidInput("bench runs on SQLite: give a sqlite:/// URL")
+    folder = Path(config.sqlite_path).parent
+    if events is not None and events < 1000:
+        raise InvalidInput("--events must be at least 1000")
+    sizes = BenchSizes.quick(events) if quick else BenchSizes(
+        log_events=events or BenchSizes().log_events
+    )
+
+    def report(step: str) -> None:
+        if not json_:
+            console.print(f"[dim]… {step}[/dim]")
+
+    figures = run_bench(folder, sizes, report)
+    if json_:
+        typer.echo(as_json(figures))
+    else:
+        print_table(
+            "boternity-store bench (ours vs the seed's CRUD design)",
+            ["figure", "unit", "ours", "CRUD / floor", "ratio", "target", "met"],
+            [_row(f) for f in figures],
+        )
+
+
+def _row(f: Figure) -> list[str]:
+    return [
+        f.name, f.unit, f"{f.ours:,.1f}",
+        "" if f.baseline is None else f"{f.baseline:,.1f}",
+        "" if f.ratio is None else f"{f.ratio:.2f}",
+        f.target, "yes" if f.met else "NO",
+    ]

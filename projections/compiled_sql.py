@@ -1,0 +1,54 @@
+"""SQLAlchemy Core statements compiled once per dialect and run on the DBAPI
+cursor: the hot paths (projection flushes, tracking, point reads) skip the
+per-execution overhead of the Core layer but keep its backend-neutral SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.engine import Dialect
+    from sqlalchemy.sql import ClauseElement
+
+
+class CompiledSql:
+    def __init__(
+        self,
+        statement: ClauseElement,
+        dialect: Dialect,
+        column_keys: Sequence[str] | None = None,
+    ) -> None:
+        compiled = statement.compile(
+            dialect=dialect, column_keys=list(column_keys) if column_keys else None
+        )
+        self.sql = compiled.string
+        self.names: tuple[str, ...] | None = (
+            tuple(compiled.positiontup) if compiled.positiontup else None
+        )
+        # Binds the caller does not pass (e.g. a literal LIMIT) keep their value.
+        self.defaults = {
+            name: bind.value for name, bind in compiled.binds.items()
+            if bind.value is not None
+        }
+
+    def params(self, values: Mapping[str, Any]) -> Sequence[Any] | Mapping[str, Any]:
+        if self.defaults:
+            values = {**self.defaults, **values}
+        if self.names is not None:
+            return tuple(values[name] for name in self.names)
+        return values
+
+    def execute(self, conn: Connection, values: Mapping[str, Any] = {}) -> Any:  # noqa: B006
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cursor.execute(self.sql, self.params(values))
+        return cursor
+
+    def executemany(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        if len(rows) == 1:
+            cursor.execute(self.sql, self.params(rows[0]))
+        else:
+            cursor.executemany(self.sql, [self.params(row) for row in rows])
+        cursor.close()

@@ -1,0 +1,79 @@
+"""Point reads on the hot path: statements compiled once, run on a raw DBAPI
+connection kept per thread (autocommit), so a read costs about what the plain
+SELECT costs."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from .compiled_sql import CompiledSql
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.sql import Select
+
+
+class FastReads:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._local = threading.local()
+        self._opened: list[Any] = []
+        self._lock = threading.Lock()
+        self._statements: dict[str, tuple[CompiledSql, list[str]]] = {}
+
+    def rows(
+        self,
+        name: str,
+        build: Callable[[], Select[Any]],
+        params: Mapping[str, Any],
+    ) -> list[tuple[Any, ...]]:
+        """Run the statement ``build()`` returns (built and compiled once per
+        ``name``, with ``bindparam`` placeholders) and return its rows."""
+        compiled, _ = self._statement(name, build)
+        cursor = self._connection().cursor()
+        try:
+            cursor.execute(compiled.sql, compiled.params(params))
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
+
+    def dicts(
+        self,
+        name: str,
+        build: Callable[[], Select[Any]],
+        params: Mapping[str, Any],
+    ) -> list[dict[str, Any]]:
+        rows = self.rows(name, build, params)
+        columns = self._statements[name][1]
+        return [dict(zip(columns, row, strict=True)) for row in rows]
+
+    def close(self) -> None:
+        with self._lock:
+            for connection in self._opened:
+                connection.close()
+            self._opened.clear()
+        self._local = threading.local()
+
+    def _statement(
+        self, name: str, build: Callable[[], Select[Any]]
+    ) -> tuple[CompiledSql, list[str]]:
+        found = self._statements.get(name)
+        if found is None:
+            statement = build()
+            columns = [column.name for column in statement.selected_columns]
+            found = (CompiledSql(statement, self.engine.dialect), columns)
+            self._statements[name] = found
+        return found
+
+    def _connection(self) -> Any:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self.engine.raw_connection()
+            if self.engine.dialect.name == "postgresql":
+                connection.dbapi_connection.autocommit = True  # type: ignore[union-attr]
+            self._local.connection = connection
+            with self._lock:
+                self._opened.append(connection)
+        return connection

@@ -1,0 +1,98 @@
+"""Reads of the memory audit read tables, returning public models.
+
+Rows with equal ``created_at`` are ordered by their log position, so the order
+never depends on the database's whim.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import bindparam, select
+
+from boternity_store.domain.memory_models import MemoryAuditEntry, MemoryInfo
+from boternity_store.domain.validation import decode_json_value
+
+from .timestamps import from_text
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine, Row
+
+    from .fast_reads import FastReads
+    from .memory_audit import MemoryAuditProjection
+
+
+class MemoryAuditQueries:
+    def __init__(
+        self, engine: Engine, projection: MemoryAuditProjection, fast: FastReads
+    ) -> None:
+        self.engine = engine
+        self.fast = fast
+        self.audit = projection.audit
+        self.positions = projection.positions
+        self.status = projection.status
+        self.shares = projection.shares
+
+    def for_bot(self, bot_id: str, limit: int) -> list[MemoryAuditEntry]:
+        audit, positions = self.audit, self.positions
+        rows = self.fast.dicts(
+            f"audit.for_bot.{limit}",
+            lambda: select(audit)
+            .join(positions, positions.c.id == audit.c.id)
+            .where(audit.c.bot_id == bindparam("bot_id"))
+            .order_by(audit.c.created_at.desc(), positions.c.position.desc())
+            .limit(limit),
+            {"bot_id": bot_id},
+        )
+        return [to_entry(SimpleNamespace(**row)) for row in rows]
+
+    def for_memory(self, memory_id: str) -> list[MemoryAuditEntry]:
+        audit, positions = self.audit, self.positions
+        query = (
+            select(audit)
+            .join(positions, positions.c.id == audit.c.id)
+            .where(positions.c.memory_id == memory_id)
+            .order_by(audit.c.created_at, positions.c.position)
+        )
+        return self._entries(query)
+
+    def memory(self, memory_id: str) -> MemoryInfo | None:
+        status, shares = self.status, self.shares
+        query = (
+            select(status, shares.c.bot_id.label("shared_with"))
+            .outerjoin(shares, shares.c.memory_id == status.c.memory_id)
+            .where(status.c.memory_id == memory_id)
+            .order_by(shares.c.bot_id)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        if not rows:
+            return None
+        row = rows[0]
+        return MemoryInfo(
+            memory_id=row.memory_id,
+            bot_id=row.bot_id,
+            status=row.status,
+            merged_into=row.merged_into,
+            shared_with=[r.shared_with for r in rows if r.shared_with is not None],
+            created_at=from_text(row.created_at),
+            updated_at=from_text(row.updated_at),
+        )
+
+    def _entries(self, query: Any) -> list[MemoryAuditEntry]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [to_entry(row) for row in rows]
+
+
+def to_entry(row: Row[Any]) -> MemoryAuditEntry:
+    return MemoryAuditEntry(
+        id=row.id,
+        bot_id=row.bot_id,
+        memory_id=row.memory_id,
+        action=row.action,
+        actor=row.actor,
+        details=None if row.details is None else decode_json_value(row.details),
+        created_at=from_text(row.created_at),
+    )
