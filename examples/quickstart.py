@@ -13,7 +13,9 @@ with open_store() as store:
     if store.bots.get("bot-1") is None:
         store.bots.register("bot-1", name="Helper", actor="admin")
 
-    store.kv.set("bot-1", "prefs", {"tone": "warm", "langs": ["en", "de"]}, actor="bot-1")
+    store.kv.set(
+        "bot-1", "prefs", {"tone": "warm", "langs": ["en", "de"]}, actor="bot-1"
+    )
     entry = store.kv.set("bot-1", "visits", (store.kv.get("bot-1", "visits") or 0) + 1)
     print("prefs  =", store.kv.get("bot-1", "prefs"))
     print("visits =", entry.value, f"(version {entry.version})")

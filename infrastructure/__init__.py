@@ -31,7 +31,6 @@ from boternity_store.domain.provider_models import (
     ProviderPolicy,
     ProviderStatus,
 )
-
 from boternity_store.projections.compare import ProjectionDifference
 from boternity_store.projections.operations import RebuildFailed
 from boternity_store.projections.status import ProjectionFailure, ProjectionStatus

@@ -13,9 +13,9 @@ from boternity_store.domain.errors import InvalidInput
 from boternity_store.domain.validation import DEFAULT_MAX_VALUE_BYTES
 from boternity_store.projections import BotsProjection, KvProjection, ProjectionRunner
 from boternity_store.projections.bot_queries import BotQueries
+from boternity_store.projections.fast_reads import FastReads
 from boternity_store.projections.file_queries import FileQueries
 from boternity_store.projections.files import FilesProjection
-from boternity_store.projections.fast_reads import FastReads
 from boternity_store.projections.kv_queries import KvQueries
 from boternity_store.projections.memory_audit import MemoryAuditProjection
 from boternity_store.projections.memory_audit_queries import MemoryAuditQueries

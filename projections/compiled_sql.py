@@ -5,12 +5,13 @@ per-execution overhead of the Core layer but keep its backend-neutral SQL."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
     from sqlalchemy.engine import Dialect
     from sqlalchemy.sql import ClauseElement
+    from sqlalchemy.sql.compiler import SQLCompiler
 
 
 class CompiledSql:
@@ -20,8 +21,11 @@ class CompiledSql:
         dialect: Dialect,
         column_keys: Sequence[str] | None = None,
     ) -> None:
-        compiled = statement.compile(
-            dialect=dialect, column_keys=list(column_keys) if column_keys else None
+        compiled = cast(
+            "SQLCompiler",
+            statement.compile(
+                dialect=dialect, column_keys=list(column_keys) if column_keys else None
+            ),
         )
         self.sql = compiled.string
         self.names: tuple[str, ...] | None = (
@@ -29,7 +33,8 @@ class CompiledSql:
         )
         # Binds the caller does not pass (e.g. a literal LIMIT) keep their value.
         self.defaults = {
-            name: bind.value for name, bind in compiled.binds.items()
+            name: bind.value
+            for name, bind in compiled.binds.items()
             if bind.value is not None
         }
 
@@ -40,9 +45,9 @@ class CompiledSql:
             return tuple(values[name] for name in self.names)
         return values
 
-    def execute(self, conn: Connection, values: Mapping[str, Any] = {}) -> Any:  # noqa: B006
+    def execute(self, conn: Connection, values: Mapping[str, Any] | None = None) -> Any:
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        cursor.execute(self.sql, self.params(values))
+        cursor.execute(self.sql, self.params(values or {}))
         return cursor
 
     def executemany(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -50,5 +55,5 @@ class CompiledSql:
         if len(rows) == 1:
             cursor.execute(self.sql, self.params(rows[0]))
         else:
-            cursor.executemany(self.sql, [self.params(row) for row in rows])
+            cursor.executemany(self.sql, [self.params(row) for row in rows])  # type: ignore[arg-type]
         cursor.close()

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
 
 class KvQueries:
-    def __init__(self, engine: Engine, projection: KvProjection, fast: FastReads) -> None:
+    def __init__(
+        self, engine: Engine, projection: KvProjection, fast: FastReads
+    ) -> None:
         self.engine = engine
         self.fast = fast
         self.kv = projection.kv

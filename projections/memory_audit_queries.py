@@ -17,7 +17,7 @@ from boternity_store.domain.validation import decode_json_value
 from .timestamps import from_text
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine, Row
+    from sqlalchemy import Engine
 
     from .fast_reads import FastReads
     from .memory_audit import MemoryAuditProjection
@@ -86,7 +86,7 @@ class MemoryAuditQueries:
         return [to_entry(row) for row in rows]
 
 
-def to_entry(row: Row[Any]) -> MemoryAuditEntry:
+def to_entry(row: Any) -> MemoryAuditEntry:
     return MemoryAuditEntry(
         id=row.id,
         bot_id=row.bot_id,

@@ -20,7 +20,9 @@ def bench(
     events: Annotated[
         int | None, typer.Option(help="Log size for the rebuild and reopen figures.")
     ] = None,
-    quick: Annotated[bool, typer.Option(help="Small sizes, for a CI smoke run.")] = False,
+    quick: Annotated[
+        bool, typer.Option(help="Small sizes, for a CI smoke run.")
+    ] = False,
     url: Annotated[
         str | None, typer.Option(help="SQLite URL whose folder holds the bench files.")
     ] = None,
@@ -36,8 +38,10 @@ def bench(
     folder = Path(config.sqlite_path).parent
     if events is not None and events < 1000:
         raise InvalidInput("--events must be at least 1000")
-    sizes = BenchSizes.quick(events) if quick else BenchSizes(
-        log_events=events or BenchSizes().log_events
+    sizes = (
+        BenchSizes.quick(events)
+        if quick
+        else BenchSizes(log_events=events or BenchSizes().log_events)
     )
 
     def report(step: str) -> None:
@@ -57,8 +61,11 @@ def bench(
 
 def _row(f: Figure) -> list[str]:
     return [
-        f.name, f.unit, f"{f.ours:,.1f}",
+        f.name,
+        f.unit,
+        f"{f.ours:,.1f}",
         "" if f.baseline is None else f"{f.baseline:,.1f}",
         "" if f.ratio is None else f"{f.ratio:.2f}",
-        f.target, "yes" if f.met else "NO",
+        f.target,
+        "yes" if f.met else "NO",
     ]

@@ -11,20 +11,24 @@ import pytest
 from boternity_store.infrastructure.cli import main
 
 
-def run(capsys: pytest.CaptureFixture[str], url: str, *args: str) -> tuple[int, str, str]:
+def run(
+    capsys: pytest.CaptureFixture[str], url: str, *args: str
+) -> tuple[int, str, str]:
     code = main(["--url", url, *args])
     out, err = capsys.readouterr()
     return code, out, err
 
 
-def test_bots_and_kv_round_trip(capsys: pytest.CaptureFixture[str], db_url: str) -> None:
+def test_bots_and_kv_round_trip(
+    capsys: pytest.CaptureFixture[str], db_url: str
+) -> None:
     assert run(capsys, db_url, "bots", "register", "bot-1", "--name", "Helper")[0] == 0
     code, out, _ = run(capsys, db_url, "kv", "set", "bot-1", "prefs", '{"tone":"warm"}')
     assert (code, out) == (0, "bot-1/prefs = version 1\n")
     code, out, _ = run(capsys, db_url, "kv", "get", "bot-1", "prefs", "--json")
     assert (code, json.loads(out)) == (0, {"tone": "warm"})
     code, out, _ = run(capsys, db_url, "kv", "list", "bot-1", "--json")
-    assert json.loads(out) == ["prefs"]
+    assert (code, json.loads(out)) == (0, ["prefs"])
     code, out, _ = run(capsys, db_url, "bots", "list", "--json")
     assert [b["bot_id"] for b in json.loads(out)] == ["bot-1"]
     code, out, _ = run(capsys, db_url, "kv", "delete", "bot-1", "prefs", "--json")
@@ -47,9 +51,21 @@ def test_every_command_accepts_json(
     [
         (["kv", "set", "ghost", "k", "1"], 3, "error: bot 'ghost' not found\n"),
         (["kv", "get", "ghost", "k"], 3, "error: key 'k' not found for bot 'ghost'\n"),
-        (["kv", "set", "b", "k", "{bad"], 2, "error: invalid input: value is not valid"),
-        (["kv", "set", "b", "", "1"], 2, "error: invalid input: key must not be empty\n"),
-        (["bots", "register", "b"], 1, "error: BotAlreadyExists: bot 'b' already exists\n"),
+        (
+            ["kv", "set", "b", "k", "{bad"],
+            2,
+            "error: invalid input: value is not valid",
+        ),
+        (
+            ["kv", "set", "b", "", "1"],
+            2,
+            "error: invalid input: key must not be empty\n",
+        ),
+        (
+            ["bots", "register", "b"],
+            1,
+            "error: BotAlreadyExists: bot 'b' already exists\n",
+        ),
         (["kv", "frobnicate"], 2, "error: No such command 'frobnicate'"),
     ],
 )

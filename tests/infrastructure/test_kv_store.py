@@ -7,7 +7,6 @@ from datetime import UTC
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from boternity_store.infrastructure import (
     BotNotFound,

@@ -59,12 +59,12 @@ def crash_once(db_url: str, seed: int) -> list[int]:
     mode = MODES[seed % len(MODES)]
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, db_url, mode],
-        stdout=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert child.stdout is not None
-    kill_after, lines, acked = rng.randint(1, 40), 0, []
-    for line in child.stdout:
-        lines += 1
+    kill_after, acked = rng.randint(1, 40), []
+    for lines, line in enumerate(child.stdout, start=1):
         if line.startswith("ack"):
             acked.append(int(line.split()[1]))
         if lines >= kill_after:
