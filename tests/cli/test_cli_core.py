@@ -40,7 +40,7 @@ def test_every_command_accepts_json(
 ) -> None:
     assert run(capsys, db_url, "bots", "register", "b", "--json")[0] == 0
     code, out, _ = run(capsys, db_url, "kv", "set", "b", "k", "[1, 2.0]", "--json")
-    assert json.loads(out)["value"] == [1, 2.0]
+    assert (code, json.loads(out)["value"]) == (0, [1, 2.0])
     assert json.loads(run(capsys, db_url, "bots", "delete", "b", "--json")[1]) == {
         "deleted": "b"
     }
