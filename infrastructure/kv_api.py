@@ -50,7 +50,10 @@ class Kv:
         def command(ctx: WriteContext) -> KvEntry:
             bot = ctx.live_bot(bot_id)
             at = ctx.now()
-            entry = ctx.get(KvKey, KvKey.create_id(bot_id, bot.incarnation, key))
+            entry_id = KvKey.create_id(bot_id, bot.incarnation, key)
+            # Assuming "new" is safe only when the append will verify it: a
+            # compare-and-set against an existing version needs the real state.
+            entry = ctx.get(KvKey, entry_id, maybe_new=expected_version in (None, 0))
             if entry is None:
                 entry = KvKey.first_set(
                     bot_id,

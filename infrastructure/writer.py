@@ -47,16 +47,29 @@ class WriteConflict(StoreError):
 class WriteContext:
     """Identity map of the aggregates one command (or one batch) works on."""
 
-    def __init__(self, app: EventStoreApplication, clock: Clock) -> None:
+    def __init__(
+        self, app: EventStoreApplication, clock: Clock, *, optimistic: bool = True
+    ) -> None:
         self.app = app
         self.clock = clock
+        self.optimistic = optimistic
         self._loaded: dict[UUID, Aggregate | None] = {}
         self.touched: dict[UUID, Aggregate] = {}
 
     def now(self) -> datetime:
         return self.clock()
 
-    def get(self, cls: type[A], aggregate_id: UUID) -> A | None:
+    def get(
+        self, cls: type[A], aggregate_id: UUID, *, maybe_new: bool = False
+    ) -> A | None:
+        """The aggregate, or None if it does not exist. With ``maybe_new`` (for
+        commands that create it when missing) an aggregate this process has not
+        cached is assumed new: if it exists after all, appending its first event
+        conflicts and the writer runs the command again with a real lookup. Only
+        for commands that, given None, create the aggregate and raise nothing
+        that depends on the assumption."""
+        if maybe_new and self.optimistic and not self._cached(aggregate_id):
+            self._loaded.setdefault(aggregate_id, None)
         if aggregate_id not in self._loaded:
             try:
                 self._loaded[aggregate_id] = self.app.repository.get(aggregate_id)
@@ -78,6 +91,18 @@ class WriteContext:
             raise BotNotFound(bot_id)
         bot.check_live()
         return bot
+
+    def _cached(self, aggregate_id: UUID) -> bool:
+        if aggregate_id in self._loaded:
+            return True
+        cache = self.app.repository.cache
+        if cache is None:
+            return False
+        try:
+            cache.get(aggregate_id)
+        except KeyError:
+            return False
+        return True
 
     def evict(self) -> None:
         """Forget cached state of everything this context loaded."""
@@ -222,9 +247,10 @@ class Writer:
         commands: list[Callable[[WriteContext], Any]],
         decided: WriteContext | None = None,
     ) -> list[Any]:
-        for _ in range(MAX_ATTEMPTS):
+        for attempt in range(MAX_ATTEMPTS):
             if decided is None:
-                context, to_run = WriteContext(self.app, self.clock), commands
+                fresh = WriteContext(self.app, self.clock, optimistic=attempt == 0)
+                context, to_run = fresh, commands
             else:  # a batch whose commands already ran once
                 context, to_run, decided = decided, [], None
             try:

@@ -87,7 +87,8 @@ class MemoryAuditQueries:
 
 
 def to_entry(row: Any) -> MemoryAuditEntry:
-    return MemoryAuditEntry(
+    # Rows come from our own projection: already valid, so skip re-validation.
+    return MemoryAuditEntry.model_construct(
         id=row.id,
         bot_id=row.bot_id,
         memory_id=row.memory_id,
