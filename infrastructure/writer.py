@@ -196,7 +196,7 @@ class Writer:
         if not context.touched:
             return
         try:
-            recordings = self.app.save(*context.touched.values())
+            recordings = self.app.save_aggregates(context.touched.values())
         except IntegrityError:
             # Another process wrote meanwhile: decide again, one command at a time.
             context.evict()
@@ -257,7 +257,7 @@ class Writer:
                 results = [command(context) for command in to_run]
                 if not context.touched:
                     return results
-                recordings = self.app.save(*context.touched.values())
+                recordings = self.app.save_aggregates(context.touched.values())
             except IntegrityError:
                 context.evict()  # another writer got there first: decide again
                 continue

@@ -4,7 +4,8 @@ per-execution overhead of the Core layer but keep its backend-neutral SQL."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
@@ -35,14 +36,23 @@ class CompiledSql:
         self.defaults = {
             name: bind.value
             for name, bind in compiled.binds.items()
-            if bind.value is not None
+            if type(bind.value) in (int, float, str, bool)  # not REQUIRED markers
         }
+        # itemgetter builds the positional tuple in C; one name would give a scalar.
+        self._pick: Callable[[Mapping[str, Any]], Any] | None = None
+        if self.names is not None:
+            first = self.names[0]
+            self._pick = (
+                itemgetter(*self.names)
+                if len(self.names) > 1
+                else lambda values: (values[first],)
+            )
 
     def params(self, values: Mapping[str, Any]) -> Sequence[Any] | Mapping[str, Any]:
         if self.defaults:
             values = {**self.defaults, **values}
-        if self.names is not None:
-            return tuple(values[name] for name in self.names)
+        if self._pick is not None:
+            return self._pick(values)  # type: ignore[no-any-return]
         return values
 
     def execute(self, conn: Connection, values: Mapping[str, Any] | None = None) -> Any:

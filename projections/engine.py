@@ -167,6 +167,25 @@ class ProjectionRunner:
                 self.apply_new(conn, projection, batch)
         return batch[-1][0]
 
+    def apply_batch(
+        self,
+        conn: Connection,
+        projections: list[Projection],
+        batch: Sequence[Positioned],
+    ) -> None:
+        """Apply ``batch`` to ``projections`` inside ``conn``'s transaction: all in
+        one pass; if a handler raises, again projection by projection, so only
+        the poisoned projection stops."""
+        states = self.states(conn)
+        try:
+            with conn.begin_nested():
+                self._apply_together(conn, projections, states, batch)
+        except exc.OperationalError:
+            raise
+        except Exception:
+            for projection in projections:
+                self.apply_new(conn, projection, batch)
+
     def _apply_together(
         self,
         conn: Connection,
@@ -178,10 +197,18 @@ class ProjectionRunner:
         tracking update per projection that moved."""
         positions = {p.tracking_name: states[p.tracking_name].position for p in live}
         views = [(p, View(conn), positions[p.tracking_name]) for p in live]
+        # Per event type, the projections that handle it (most handle few types).
+        routes: dict[type, list[tuple[Projection, Any, View, int]]] = {}
         for position, event in batch:
-            for projection, view, seen in views:
-                handler = projection.handler_for(type(event))
-                if handler is not None and position > seen:
+            route = routes.get(type(event))
+            if route is None:
+                route = routes[type(event)] = [
+                    (projection, handler, view, seen)
+                    for projection, view, seen in views
+                    if (handler := projection.handler_for(type(event))) is not None
+                ]
+            for projection, handler, view, seen in route:
+                if position > seen:
                     view.position = position
                     handler(projection, event, view)
         moved = []

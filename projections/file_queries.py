@@ -26,16 +26,18 @@ class FileQueries:
 
     def get(self, bot_id: str, filename: str) -> StorageFile | None:
         f = self.files
-        return self._one(self._select().where(f.c.bot_id == bot_id,
-                                              f.c.filename == filename))
+        return self._one(
+            self._select().where(f.c.bot_id == bot_id, f.c.filename == filename)
+        )
 
     def get_by_id(self, file_id: str) -> StorageFile | None:
         return self._one(self._select().where(self.files.c.id == file_id))
 
     def of_bot(self, bot_id: str) -> list[StorageFile]:
         f = self.files
-        return self._all(self._select().where(f.c.bot_id == bot_id)
-                         .order_by(f.c.filename))
+        return self._all(
+            self._select().where(f.c.bot_id == bot_id).order_by(f.c.filename)
+        )
 
     def needing_index(self, bot_id: str | None) -> list[StorageFile]:
         f, s = self.files, self.status
@@ -50,15 +52,21 @@ class FileQueries:
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
         return [
-            FileVersion(id=r.id, file_id=r.file_id, version=r.version,
-                        size_bytes=r.size_bytes, created_at=from_text(r.created_at))
+            FileVersion(
+                id=r.id,
+                file_id=r.file_id,
+                version=r.version,
+                size_bytes=r.size_bytes,
+                created_at=from_text(r.created_at),
+            )
             for r in rows
         ]
 
     def _select(self) -> Select[Any]:
         f, s = self.files, self.status
-        return select(f, s.c.sha256, s.c.index_status, s.c.indexed_version,
-                      s.c.index_error).join(s, s.c.file_id == f.c.id)
+        return select(
+            f, s.c.sha256, s.c.index_status, s.c.indexed_version, s.c.index_error
+        ).join(s, s.c.file_id == f.c.id)
 
     def _one(self, query: Select[Any]) -> StorageFile | None:
         with self.engine.connect() as conn:
@@ -73,9 +81,17 @@ class FileQueries:
 
 def _to_file(row: Row[Any]) -> StorageFile:
     return StorageFile(
-        id=row.id, bot_id=row.bot_id, filename=row.filename, mime_type=row.mime_type,
-        size_bytes=row.size_bytes, version=row.version, is_indexed=bool(row.is_indexed),
-        created_at=from_text(row.created_at), updated_at=from_text(row.updated_at),
-        sha256=row.sha256, index_status=row.index_status,
-        indexed_version=row.indexed_version, index_error=row.index_error,
+        id=row.id,
+        bot_id=row.bot_id,
+        filename=row.filename,
+        mime_type=row.mime_type,
+        size_bytes=row.size_bytes,
+        version=row.version,
+        is_indexed=bool(row.is_indexed),
+        created_at=from_text(row.created_at),
+        updated_at=from_text(row.updated_at),
+        sha256=row.sha256,
+        index_status=row.index_status,
+        indexed_version=row.indexed_version,
+        index_error=row.index_error,
     )

@@ -49,60 +49,126 @@ class FilesProjection(Projection):
     @process_event.register(BotFile.Created)
     def _created(self, event: BotFile.Created, view: View) -> None:
         at = to_text(event.timestamp)
-        view.insert(self.files, id=event.file_id, bot_id=event.bot_id,
-                    filename=event.filename, mime_type=event.mime_type,
-                    size_bytes=event.size_bytes, version=1, is_indexed=0,
-                    created_at=at, updated_at=at)
-        view.insert(self.versions, id=event.version_id, file_id=event.file_id,
-                    version=1, size_bytes=event.size_bytes, created_at=at)
-        view.insert(self.status, file_id=event.file_id, bot_id=event.bot_id,
-                    sha256=event.sha256, index_status=PENDING,
-                    indexed_version=None, index_error=None)
+        view.insert(
+            self.files,
+            id=event.file_id,
+            bot_id=event.bot_id,
+            filename=event.filename,
+            mime_type=event.mime_type,
+            size_bytes=event.size_bytes,
+            version=1,
+            is_indexed=0,
+            created_at=at,
+            updated_at=at,
+        )
+        view.insert(
+            self.versions,
+            id=event.version_id,
+            file_id=event.file_id,
+            version=1,
+            size_bytes=event.size_bytes,
+            created_at=at,
+        )
+        view.insert(
+            self.status,
+            file_id=event.file_id,
+            bot_id=event.bot_id,
+            sha256=event.sha256,
+            index_status=PENDING,
+            indexed_version=None,
+            index_error=None,
+        )
 
     @process_event.register(BotFile.VersionAdded)
     def _version_added(self, event: BotFile.VersionAdded, view: View) -> None:
         at = to_text(event.timestamp)
-        view.update(self.files, {"id": event.file_id}, version=event.version,
-                    mime_type=event.mime_type, size_bytes=event.size_bytes,
-                    is_indexed=0, updated_at=at)
-        view.insert(self.versions, id=event.version_id, file_id=event.file_id,
-                    version=event.version, size_bytes=event.size_bytes, created_at=at)
-        view.update(self.status, {"file_id": event.file_id}, sha256=event.sha256,
-                    index_status=STALE, index_error=None)
+        view.update(
+            self.files,
+            {"id": event.file_id},
+            version=event.version,
+            mime_type=event.mime_type,
+            size_bytes=event.size_bytes,
+            is_indexed=0,
+            updated_at=at,
+        )
+        view.insert(
+            self.versions,
+            id=event.version_id,
+            file_id=event.file_id,
+            version=event.version,
+            size_bytes=event.size_bytes,
+            created_at=at,
+        )
+        view.update(
+            self.status,
+            {"file_id": event.file_id},
+            sha256=event.sha256,
+            index_status=STALE,
+            index_error=None,
+        )
 
     @process_event.register(BotFile.MetadataUpdated)
     def _metadata_updated(self, event: BotFile.MetadataUpdated, view: View) -> None:
-        view.update(self.files, {"id": event.file_id}, mime_type=event.mime_type,
-                    size_bytes=event.size_bytes, updated_at=to_text(event.timestamp))
-        view.update(self.versions, {"file_id": event.file_id, "version": event.version},
-                    size_bytes=event.size_bytes)
+        view.update(
+            self.files,
+            {"id": event.file_id},
+            mime_type=event.mime_type,
+            size_bytes=event.size_bytes,
+            updated_at=to_text(event.timestamp),
+        )
+        view.update(
+            self.versions,
+            {"file_id": event.file_id, "version": event.version},
+            size_bytes=event.size_bytes,
+        )
         view.update(self.status, {"file_id": event.file_id}, sha256=event.sha256)
 
     @process_event.register(BotFile.IndexingStarted)
     def _indexing_started(self, event: BotFile.IndexingStarted, view: View) -> None:
-        view.update(self.status, {"file_id": event.file_id},
-                    index_status=IN_PROGRESS, index_error=None)
+        view.update(
+            self.status,
+            {"file_id": event.file_id},
+            index_status=IN_PROGRESS,
+            index_error=None,
+        )
 
     @process_event.register(BotFile.Indexed)
     def _indexed(self, event: BotFile.Indexed, view: View) -> None:
         self._set_indexed(view, event, 1)
-        view.update(self.status, {"file_id": event.file_id}, index_status=COMPLETED,
-                    indexed_version=event.version, index_error=None)
+        view.update(
+            self.status,
+            {"file_id": event.file_id},
+            index_status=COMPLETED,
+            indexed_version=event.version,
+            index_error=None,
+        )
 
     @process_event.register(BotFile.IndexingFailed)
     def _indexing_failed(self, event: BotFile.IndexingFailed, view: View) -> None:
-        view.update(self.status, {"file_id": event.file_id}, index_status=FAILED,
-                    index_error=event.error)
+        view.update(
+            self.status,
+            {"file_id": event.file_id},
+            index_status=FAILED,
+            index_error=event.error,
+        )
 
     @process_event.register(BotFile.IndexInvalidated)
     def _index_invalidated(self, event: BotFile.IndexInvalidated, view: View) -> None:
         self._set_indexed(view, event, 0)
-        view.update(self.status, {"file_id": event.file_id}, index_status=STALE,
-                    index_error=None)
+        view.update(
+            self.status,
+            {"file_id": event.file_id},
+            index_status=STALE,
+            index_error=None,
+        )
 
     def _set_indexed(self, view: View, event: BotFile.FileEvent, flag: int) -> None:
-        view.update(self.files, {"id": event.file_id}, is_indexed=flag,
-                    updated_at=to_text(event.timestamp))
+        view.update(
+            self.files,
+            {"id": event.file_id},
+            is_indexed=flag,
+            updated_at=to_text(event.timestamp),
+        )
 
     @process_event.register(BotFile.Deleted)
     def _deleted(self, event: BotFile.Deleted, view: View) -> None:

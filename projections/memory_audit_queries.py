@@ -38,11 +38,13 @@ class MemoryAuditQueries:
         audit, positions = self.audit, self.positions
         rows = self.fast.dicts(
             f"audit.for_bot.{limit}",
-            lambda: select(audit)
-            .join(positions, positions.c.id == audit.c.id)
-            .where(audit.c.bot_id == bindparam("bot_id"))
-            .order_by(audit.c.created_at.desc(), positions.c.position.desc())
-            .limit(limit),
+            lambda: (
+                select(audit)
+                .join(positions, positions.c.id == audit.c.id)
+                .where(audit.c.bot_id == bindparam("bot_id"))
+                .order_by(audit.c.created_at.desc(), positions.c.position.desc())
+                .limit(limit)
+            ),
             {"bot_id": bot_id},
         )
         return [to_entry(SimpleNamespace(**row)) for row in rows]

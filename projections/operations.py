@@ -184,10 +184,11 @@ class ProjectionOperations:
         projections: list[Projection],
         batch: Sequence[Positioned],
     ) -> None:
+        self.runner.apply_batch(conn, projections, batch)
+        states = self.runner.states(conn)
         for projection in projections:
-            reached = self.runner.apply_new(conn, projection, batch)
-            if reached < batch[-1][0]:
-                state = self.runner.states(conn)[projection.tracking_name]
+            state = states[projection.tracking_name]
+            if state.state == FAILED:
                 raise RebuildFailed(
                     f"projection {projection.name} failed at event "
                     f"{state.error_position}: {state.error}"

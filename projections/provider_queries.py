@@ -37,8 +37,10 @@ class ProviderQueries:
         return _health_row(rows[0]) if rows else None
 
     def load_all(self) -> list[ProviderHealthRow]:
-        return [_health_row(row) for row in self._rows(
-            select(self.health).order_by(self.health.c.name))]
+        return [
+            _health_row(row)
+            for row in self._rows(select(self.health).order_by(self.health.c.name))
+        ]
 
     def status(self, name: str) -> ProviderStatus | None:
         rows = self._rows(self._status_query().where(self.health.c.name == name))
@@ -51,7 +53,8 @@ class ProviderQueries:
     def _status_query(self) -> Select[Any]:
         b = self.breaker
         return select(self.health, *(c for c in b.c if c.name != "name")).join(
-            b, b.c.name == self.health.c.name)
+            b, b.c.name == self.health.c.name
+        )
 
     def _rows(self, query: Select[Any]) -> list[Row[Any]]:
         with self.engine.connect() as conn:

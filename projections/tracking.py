@@ -35,6 +35,10 @@ class TrackingState:
     @classmethod
     def from_row(cls, row: Any) -> TrackingState:
         return cls(
-            name=row.name, version=row.version, position=row.position,
-            state=row.state, error_position=row.error_position, error=row.error,
+            name=row.name,
+            version=row.version,
+            position=row.position,
+            state=row.state,
+            error_position=row.error_position,
+            error=row.error,
         )

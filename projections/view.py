@@ -10,7 +10,7 @@ first, so a handler always sees what earlier handlers wrote.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, bindparam, delete, insert, select, update
@@ -57,19 +57,16 @@ class View:
         """Insert ``row``; if a row with the same ``key`` columns exists, set only
         the ``update`` columns."""
         stmt_key = ("upsert", table.name, tuple(row), tuple(key), tuple(update))
-
-        def build() -> Executable:
-            stmt = (
-                sqlite.insert(table)
-                if self._dialect.name == "sqlite"
-                else postgresql.insert(table)
-            )
-            return stmt.on_conflict_do_update(
-                index_elements=[table.c[name] for name in key],
-                set_={name: stmt.excluded[name] for name in update},
-            )
-
-        self._queue(table, stmt_key, dict(row), build)
+        self._queue(
+            table,
+            stmt_key,
+            dict(row),
+            _build_upsert,
+            self._dialect.name,
+            table,
+            key,
+            update,
+        )
 
     def update(self, table: Table, where: Mapping[str, Any], **values: Any) -> None:
         stmt_key = ("update", table.name, tuple(where), tuple(values))
@@ -110,14 +107,33 @@ class View:
         self._pending.clear()
 
     def _queue(
-        self, table: Table, key: StatementKey, params: dict[str, Any], build: Any
+        self,
+        table: Table,
+        key: StatementKey,
+        params: dict[str, Any],
+        build: Callable[..., Executable],
+        *build_args: Any,
     ) -> None:
         cache_key = (self._dialect.name, key)
         compiled = _COMPILED.get(cache_key)
         if compiled is None:
-            compiled = CompiledSql(build(), self._dialect, column_keys=list(params))
+            statement: Any = build(*build_args) if build_args else build()
+            compiled = CompiledSql(statement, self._dialect, column_keys=list(params))
             _COMPILED[cache_key] = compiled
-        self._pending.setdefault(table.name, []).append((compiled, params))
+        pending = self._pending.get(table.name)
+        if pending is None:
+            pending = self._pending[table.name] = []
+        pending.append((compiled, params))
+
+
+def _build_upsert(
+    dialect: str, table: Table, key: Sequence[str], update: Sequence[str]
+) -> Any:
+    stmt = sqlite.insert(table) if dialect == "sqlite" else postgresql.insert(table)
+    return stmt.on_conflict_do_update(
+        index_elements=[table.c[name] for name in key],
+        set_={name: stmt.excluded[name] for name in update},
+    )
 
 
 def _match(table: Table, where: Mapping[str, Any]) -> Any:

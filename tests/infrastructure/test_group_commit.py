@@ -16,13 +16,14 @@ def test_concurrent_writes_are_committed_together_with_their_own_results(
 ) -> None:
     store.kv.set(bot, "cas", "v1")
     saves: list[int] = []
-    original_save = store._app.save
+    original_save = store._app.save_aggregates
 
-    def counting_save(*aggregates: Any, **kwargs: Any) -> Any:
+    def counting_save(aggregates: Any) -> Any:
+        aggregates = list(aggregates)
         saves.append(len(aggregates))
-        return original_save(*aggregates, **kwargs)
+        return original_save(aggregates)
 
-    monkeypatch.setattr(store._app, "save", counting_save)
+    monkeypatch.setattr(store._app, "save_aggregates", counting_save)
     results: dict[int, Any] = {}
 
     def write(i: int) -> None:
