@@ -17,13 +17,16 @@ from boternity_store.domain.memory import Memory
 from boternity_store.domain.provider import Provider
 
 SNAPSHOT_INTERVAL = 100
+# Keys are many and each is written rarely, so a key often comes back cold from
+# the store: a short interval keeps that reload to a few events.
+KV_SNAPSHOT_INTERVAL = 20
 
 
 class EventStoreApplication(Application[Any]):
     name = "boternity"
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {
         Bot: SNAPSHOT_INTERVAL,
-        KvKey: SNAPSHOT_INTERVAL,
+        KvKey: KV_SNAPSHOT_INTERVAL,
         BotFile: SNAPSHOT_INTERVAL,
         FileName: SNAPSHOT_INTERVAL,
         VersionIdClaim: SNAPSHOT_INTERVAL,
@@ -34,7 +37,7 @@ class EventStoreApplication(Application[Any]):
     @classmethod
     def for_env(cls, env: dict[str, str]) -> EventStoreApplication:
         return cls(env={
-            "AGGREGATE_CACHE_MAXSIZE": "10000",
+            "AGGREGATE_CACHE_MAXSIZE": "50000",
             # A stale cache is safe: a decision on stale state appends a version
             # that already exists, the append fails and the writer decides again.
             "AGGREGATE_CACHE_FASTFORWARD": "n",
