@@ -117,13 +117,18 @@ class WriteContext:
 class _Slot:
     """One queued command and, once the group ran, its outcome."""
 
-    __slots__ = ("command", "done", "error", "value")
+    __slots__ = ("command", "done", "error", "ready", "value")
 
     def __init__(self, command: Callable[[WriteContext], Any]) -> None:
         self.command = command
         self.done = False
+        self.ready = threading.Event()
         self.value: Any = None
         self.error: BaseException | None = None
+
+    def finish(self) -> None:
+        self.done = True
+        self.ready.set()
 
     def outcome(self) -> Any:
         if self.error is not None:
@@ -141,6 +146,7 @@ class Writer:
         self._lock = threading.RLock()
         self._queue: list[_Slot] = []
         self._queue_lock = threading.Lock()
+        self._leading = False
         self._batch: list[Callable[[WriteContext], Any]] | None = None
         self._batch_context: WriteContext | None = None
         self._batch_thread: int | None = None
@@ -154,12 +160,27 @@ class Writer:
         slot = _Slot(command)
         with self._queue_lock:
             self._queue.append(slot)
-        with self._lock:
-            if not slot.done:
+            lead, self._leading = not self._leading, True
+        if not lead:
+            slot.ready.wait()
+        if not slot.done:  # leader: commit everything queued so far
+            self._lead()
+        return cast(T, slot.outcome())
+
+    def _lead(self) -> None:
+        """Commit the queue as one group, then hand the leadership to the first
+        caller that queued meanwhile: while a group commits, the next one forms."""
+        try:
+            with self._lock:
                 with self._queue_lock:
                     group, self._queue = self._queue, []
                 self._commit_group(group)
-        return cast(T, slot.outcome())
+        finally:
+            with self._queue_lock:
+                if self._queue:  # woken without an outcome: it leads next
+                    self._queue[0].ready.set()
+                else:
+                    self._leading = False
 
     def _commit_group(self, group: list[_Slot]) -> None:
         """Run queued commands together; a command that raises gets its error and
@@ -179,7 +200,7 @@ class Writer:
             raise
         finally:
             for slot in group:
-                slot.done = True
+                slot.finish()
 
     @staticmethod
     def _run_group(context: WriteContext, group: list[_Slot]) -> list[_Slot]:
@@ -188,7 +209,8 @@ class Writer:
             try:
                 slot.value = slot.command(context)
             except Exception as error:
-                slot.error, slot.done = error, True
+                slot.error = error
+                slot.finish()
                 failed.append(slot)
         return failed
 

@@ -31,10 +31,10 @@ class FastReads:
     ) -> list[tuple[Any, ...]]:
         """Run the statement ``build()`` returns (built and compiled once per
         ``name``, with ``bindparam`` placeholders) and return its rows."""
-        compiled, _ = self._statement(name, build)
-        cursor = self._connection().cursor()
+        found = self._statements.get(name)
+        compiled = found[0] if found is not None else self._statement(name, build)[0]
+        cursor = self._connection().execute(compiled.sql, compiled.params(params))
         try:
-            cursor.execute(compiled.sql, compiled.params(params))
             return list(cursor.fetchall())
         finally:
             cursor.close()
@@ -68,12 +68,16 @@ class FastReads:
         return found
 
     def _connection(self) -> Any:
-        connection = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = self.engine.raw_connection()
+        """This thread's DBAPI connection (sqlite3 and psycopg both have
+        ``execute``); the pool's proxy is kept only to give it back on close."""
+        try:
+            return self._local.dbapi
+        except AttributeError:
+            pooled = self.engine.raw_connection()
+            dbapi = pooled.dbapi_connection
             if self.engine.dialect.name == "postgresql":
-                connection.dbapi_connection.autocommit = True  # type: ignore[union-attr]
-            self._local.connection = connection
+                dbapi.autocommit = True  # type: ignore[union-attr]
+            self._local.dbapi = dbapi
             with self._lock:
-                self._opened.append(connection)
-        return connection
+                self._opened.append(pooled)
+            return dbapi

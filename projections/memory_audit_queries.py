@@ -6,12 +6,15 @@ never depends on the database's whim.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, select
 
-from boternity_store.domain.memory_models import MemoryAuditEntry, MemoryInfo
+from boternity_store.domain.memory_models import (
+    AuditAction,
+    MemoryAuditEntry,
+    MemoryInfo,
+)
 from boternity_store.domain.validation import decode_json_value
 
 from .timestamps import from_text
@@ -36,7 +39,7 @@ class MemoryAuditQueries:
 
     def for_bot(self, bot_id: str, limit: int) -> list[MemoryAuditEntry]:
         audit, positions = self.audit, self.positions
-        rows = self.fast.dicts(
+        rows = self.fast.rows(
             f"audit.for_bot.{limit}",
             lambda: (
                 select(audit)
@@ -47,7 +50,7 @@ class MemoryAuditQueries:
             ),
             {"bot_id": bot_id},
         )
-        return [to_entry(SimpleNamespace(**row)) for row in rows]
+        return [_entry_of(*row) for row in rows]
 
     def for_memory(self, memory_id: str) -> list[MemoryAuditEntry]:
         audit, positions = self.audit, self.positions
@@ -86,6 +89,28 @@ class MemoryAuditQueries:
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
         return [to_entry(row) for row in rows]
+
+
+def _entry_of(
+    id: str,
+    bot_id: str,
+    memory_id: str,
+    action: AuditAction,
+    actor: str,
+    details: str | None,
+    created_at: str,
+) -> MemoryAuditEntry:
+    """A ``memory_audit_log`` row (in column order) as an entry, unvalidated:
+    rows come from our own projection."""
+    return MemoryAuditEntry.model_construct(
+        id=id,
+        bot_id=bot_id,
+        memory_id=memory_id,
+        action=action,
+        actor=actor,
+        details=None if details is None else decode_json_value(details),
+        created_at=from_text(created_at),
+    )
 
 
 def to_entry(row: Any) -> MemoryAuditEntry:
