@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from boternity_store.projections.engine import Positioned
+from boternity_store.projections.projection import Positioned
 
 if TYPE_CHECKING:
     from eventsourcing.application import Application

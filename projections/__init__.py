@@ -4,8 +4,9 @@ log, and the queries that read them."""
 from __future__ import annotations
 
 from .bots import BotsProjection
-from .engine import EventLog, Projection, ProjectionRunner
+from .engine import ProjectionRunner
 from .kv import KvProjection
+from .projection import EventLog, Projection
 
 __all__ = [
     "BotsProjection",

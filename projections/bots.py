@@ -9,7 +9,7 @@ from sqlalchemy import Column, Integer, Table, Text
 
 from boternity_store.domain import Bot
 
-from .engine import Projection
+from .projection import Projection
 from .timestamps import to_text
 
 if TYPE_CHECKING:

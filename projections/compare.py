@@ -10,7 +10,7 @@ from sqlalchemy import select
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Table
 
-    from .engine import Projection
+    from .projection import Projection
 
 
 class ProjectionDifference(BaseModel):

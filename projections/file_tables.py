@@ -19,10 +19,10 @@ from sqlalchemy import (
 
 from boternity_store.domain.file_rules import DEFAULT_MIME_TYPE
 
-from .engine import seed_foreign_key
+from .projection import seed_foreign_key
 
 if TYPE_CHECKING:
-    from .engine import Projection
+    from .projection import Projection
 
 # The seed's INTEGER is 64-bit in SQLite; PostgreSQL needs BIGINT for that.
 SIZE = BigInteger().with_variant(Integer(), "sqlite")

@@ -22,8 +22,8 @@ from boternity_store.domain.file_rules import (
     STALE,
 )
 
-from .engine import Projection
 from .file_tables import files_table, status_table, versions_table
+from .projection import Projection
 from .timestamps import to_text
 
 if TYPE_CHECKING:

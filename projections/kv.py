@@ -10,7 +10,7 @@ from sqlalchemy import Column, Index, Integer, Table, Text
 
 from boternity_store.domain import Bot, KvKey
 
-from .engine import Projection, seed_foreign_key
+from .projection import Projection, seed_foreign_key
 from .timestamps import to_text
 
 if TYPE_CHECKING:

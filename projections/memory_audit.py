@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Any
 from boternity_store.domain import Bot, Memory
 from boternity_store.domain.memory_rules import ACTIVE, DELETED, MERGED
 
-from .engine import Projection
 from .memory_audit_tables import (
     audit_table,
     positions_table,
     shares_table,
     status_table,
 )
+from .projection import Projection
 from .timestamps import to_text
 
 if TYPE_CHECKING:

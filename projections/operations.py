@@ -17,7 +17,7 @@ from boternity_store.domain.errors import InvalidInput, StoreError
 
 from . import shadow_tables
 from .compare import ProjectionDifference, differences
-from .engine import FAILED, LIVE, REBUILDING, Positioned, Projection
+from .projection import FAILED, LIVE, REBUILDING, Positioned, Projection
 from .status import ProjectionFailure, ProjectionStatus
 
 if TYPE_CHECKING:

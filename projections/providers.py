@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from boternity_store.domain import provider_events as events
 from boternity_store.domain.provider import Provider
 
-from .engine import Projection
+from .projection import Projection
 from .provider_tables import breaker_table, health_table
 from .timestamps import to_text
 

@@ -9,7 +9,7 @@ from sqlalchemy import text
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-    from .engine import Projection
+    from .projection import Projection
 
 
 def recreate(conn: Connection, shadow: Projection) -> None:

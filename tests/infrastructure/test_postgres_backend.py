@@ -26,3 +26,27 @@ def test_bots_and_kv_work_on_postgres(pg_url: str) -> None:
         assert store.kv.list_keys("bot-1") == []
         with pytest.raises(BotNotFound):
             store.kv.set("bot-1", "k", 1)
+
+
+def test_rebuild_and_verify_work_on_postgres(pg_url: str) -> None:
+    import psycopg
+
+    with open_store(pg_url) as store:
+        store.bots.register("b")
+        for i in range(30):
+            store.kv.set("b", f"k{i % 4}", i)
+        store.memories.add("b", "m1", actor="t")
+        # Twice: the second rebuild must not collide with the first's index names.
+        store.projections.rebuild()
+        store.projections.rebuild()
+        assert store.projections.verify() == []
+        dsn = pg_url.replace("postgresql+psycopg", "postgresql")
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute("UPDATE bot_kv_store SET value = '0' WHERE key = 'k1'")
+            indexes = {r[0] for r in conn.execute("SELECT indexname FROM pg_indexes")}
+        assert "idx_kv_bot_id" in indexes
+        assert not any("__rebuild" in name for name in indexes)
+        assert [d.table for d in store.projections.verify()] == ["bot_kv_store"]
+        store.projections.rebuild(["kv"])
+        assert store.projections.verify() == []
+        assert store.kv.get("b", "k1") == 29
