@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from boternity_store.domain import AuditEntry
-from boternity_store.domain.errors import InvalidInput
+from boternity_store.domain.errors import AlreadyExists, InvalidInput
 from boternity_store.domain.memory_models import MemoryAuditEntry
 from boternity_store.domain.validation import check_actor, check_identifier
 
@@ -41,6 +41,10 @@ class AuditLog:
             first = ctx.get(AuditEntry, AuditEntry.create_id(request.audit_id))
             if first is not None:
                 return _repeat(first, request)
+            if self._queries.has_entry(request.audit_id):
+                # A row a plain command recorded: a second row with its id
+                # would break the table's primary key.
+                raise AlreadyExists(f"audit entry {request.audit_id!r} already exists")
             result = perform(ctx, request)
             ctx.add(_record(request, result))
             return result

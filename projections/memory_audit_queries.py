@@ -52,6 +52,16 @@ class MemoryAuditQueries:
         )
         return [_entry_of(*row) for row in rows]
 
+    def has_entry(self, audit_id: str) -> bool:
+        audit = self.audit
+        return bool(
+            self.fast.rows(
+                "audit.has_entry",
+                lambda: select(audit.c.id).where(audit.c.id == bindparam("id")),
+                {"id": audit_id},
+            )
+        )
+
     def for_memory(self, memory_id: str) -> list[MemoryAuditEntry]:
         audit, positions = self.audit, self.positions
         query = (

@@ -169,3 +169,20 @@ def test_refused_entries_raise_a_typed_error_and_append_nothing(
         store.audit.log(sent)
     assert store.history.head() == head
     assert store.audit.get_for_bot("bot-1") == rows
+
+
+def test_logging_an_id_a_command_already_used_on_another_memory_is_refused(
+    store: Store, bot: str
+) -> None:
+    # The add command records a row with a generated id...
+    added = store.memories.add(bot, "m-1", actor="chat")
+    store.memories.add(bot, "m-2", actor="chat")
+    head = store.history.head()
+    # ...which audit.log must not reuse for another memory's row.
+    reuse = MemoryAuditEntry(
+        id=added.id, bot_id=bot, memory_id="m-2", action="delete", actor="x"
+    )
+    with pytest.raises(AlreadyExists):
+        store.audit.log(reuse)
+    assert store.history.head() == head
+    assert {s.state for s in store.projections.status()} == {"live"}
