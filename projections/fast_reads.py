@@ -39,16 +39,6 @@ class FastReads:
         finally:
             cursor.close()
 
-    def dicts(
-        self,
-        name: str,
-        build: Callable[[], Select[Any]],
-        params: Mapping[str, Any],
-    ) -> list[dict[str, Any]]:
-        rows = self.rows(name, build, params)
-        columns = self._statements[name][1]
-        return [dict(zip(columns, row, strict=True)) for row in rows]
-
     def close(self) -> None:
         with self._lock:
             for connection in self._opened:

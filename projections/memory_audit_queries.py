@@ -6,7 +6,7 @@ never depends on the database's whim.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, select
 
@@ -64,13 +64,17 @@ class MemoryAuditQueries:
 
     def for_memory(self, memory_id: str) -> list[MemoryAuditEntry]:
         audit, positions = self.audit, self.positions
-        query = (
-            select(audit)
-            .join(positions, positions.c.id == audit.c.id)
-            .where(positions.c.memory_id == memory_id)
-            .order_by(audit.c.created_at, positions.c.position)
+        rows = self.fast.rows(
+            "audit.for_memory",
+            lambda: (
+                select(audit)
+                .join(positions, positions.c.id == audit.c.id)
+                .where(positions.c.memory_id == bindparam("memory_id"))
+                .order_by(audit.c.created_at, positions.c.position)
+            ),
+            {"memory_id": memory_id},
         )
-        return self._entries(query)
+        return [_entry_of(*row) for row in rows]
 
     def memory(self, memory_id: str) -> MemoryInfo | None:
         status, shares = self.status, self.shares
@@ -95,11 +99,6 @@ class MemoryAuditQueries:
             updated_at=from_text(row.updated_at),
         )
 
-    def _entries(self, query: Any) -> list[MemoryAuditEntry]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(query).all()
-        return [to_entry(row) for row in rows]
-
 
 def _entry_of(
     id: str,
@@ -120,17 +119,4 @@ def _entry_of(
         actor=actor,
         details=None if details is None else decode_json_value(details),
         created_at=from_text(created_at),
-    )
-
-
-def to_entry(row: Any) -> MemoryAuditEntry:
-    # Rows come from our own projection: already valid, so skip re-validation.
-    return MemoryAuditEntry.model_construct(
-        id=row.id,
-        bot_id=row.bot_id,
-        memory_id=row.memory_id,
-        action=row.action,
-        actor=row.actor,
-        details=None if row.details is None else decode_json_value(row.details),
-        created_at=from_text(row.created_at),
     )

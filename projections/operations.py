@@ -38,9 +38,6 @@ class ProjectionOperations:
         self.runner = runner
         self.batch_size = batch_size
 
-    def names(self) -> list[str]:
-        return [p.name for p in self.runner.projections]
-
     def status(self) -> list[ProjectionStatus]:
         states = self.runner.states()
         head = self.runner.event_log.head()

@@ -4,7 +4,6 @@ same transaction as the projection's view rows."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import Column, Integer, MetaData, Table, Text
 
@@ -31,14 +30,3 @@ class TrackingState:
     state: str
     error_position: int | None
     error: str | None
-
-    @classmethod
-    def from_row(cls, row: Any) -> TrackingState:
-        return cls(
-            name=row.name,
-            version=row.version,
-            position=row.position,
-            state=row.state,
-            error_position=row.error_position,
-            error=row.error,
-        )

@@ -4,8 +4,8 @@ Handlers call ``insert`` / ``upsert`` / ``update`` / ``delete``; the operations
 are queued per table and flushed with ``executemany`` in runs of identical
 statements, which is what makes a rebuild fast. Per table, operations keep their
 order, so the result equals executing them one by one; a projection's tables
-must therefore not depend on each other's rows. Reading (``select_one``) flushes
-first, so a handler always sees what earlier handlers wrote.
+must therefore not depend on each other's rows. ``view.conn`` flushes first, so
+a handler that must read sees what earlier handlers wrote.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, bindparam, delete, insert, select, update
+from sqlalchemy import and_, bindparam, delete, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .compiled_sql import CompiledSql
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection, Row, Table
+    from sqlalchemy import Connection, Table
     from sqlalchemy.sql import Executable
 
 StatementKey = tuple[Any, ...]
@@ -90,10 +90,6 @@ class View:
             {f"w_{k}": v for k, v in where.items()},
             lambda: delete(table).where(_match(table, where)),
         )
-
-    def select_one(self, table: Table, **where: Any) -> Row[Any] | None:
-        query = select(table).where(and_(*(table.c[k] == v for k, v in where.items())))
-        return self.conn.execute(query).one_or_none()
 
     def flush(self) -> None:
         for ops in self._pending.values():
