@@ -36,17 +36,19 @@ class EventStoreApplication(Application[Any]):
 
     @classmethod
     def for_env(cls, env: dict[str, str]) -> EventStoreApplication:
-        return cls(env={
-            "AGGREGATE_CACHE_MAXSIZE": "50000",
-            # A stale cache is safe: a decision on stale state appends a version
-            # that already exists, the append fails and the writer decides again.
-            "AGGREGATE_CACHE_FASTFORWARD": "n",
-            # Commands decide before they record, and the writer evicts whatever
-            # a failed command touched, so cached aggregates need no copy.
-            "DEEPCOPY_FROM_AGGREGATE_CACHE": "n",
-            "CREATE_TABLE": "y",
-            **env,
-        })
+        return cls(
+            env={
+                "AGGREGATE_CACHE_MAXSIZE": "50000",
+                # A stale cache is safe: a decision on stale state appends a version
+                # that already exists, the append fails and the writer decides again.
+                "AGGREGATE_CACHE_FASTFORWARD": "n",
+                # Commands decide before they record, and the writer evicts whatever
+                # a failed command touched, so cached aggregates need no copy.
+                "DEEPCOPY_FROM_AGGREGATE_CACHE": "n",
+                "CREATE_TABLE": "y",
+                **env,
+            }
+        )
 
     def save_aggregates(self, aggregates: Iterable[Aggregate]) -> list[Recording[Any]]:
         """``save()`` for aggregates only: the same steps (record in one

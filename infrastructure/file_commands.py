@@ -36,28 +36,55 @@ def current_file(
 
 
 def create_file(
-    ctx: WriteContext, bot: Bot, name: FileName | None, file_id: str,
-    filename: str, *, mime_type: str, size_bytes: int, sha256: str | None,
-    actor: str, at: datetime,
+    ctx: WriteContext,
+    bot: Bot,
+    name: FileName | None,
+    file_id: str,
+    filename: str,
+    *,
+    mime_type: str,
+    size_bytes: int,
+    sha256: str | None,
+    actor: str,
+    at: datetime,
 ) -> BotFile:
     """Create a file and point its name at it; both are saved together."""
     if name is not None:
         name.check_free()
-    file = ctx.add(BotFile.create(
-        file_id, bot.bot_id, bot.incarnation, filename, mime_type=mime_type,
-        size_bytes=size_bytes, sha256=sha256, actor=actor, at=at,
-    ))
-    ctx.add(FileName.assign(name, bot.bot_id, bot.incarnation, filename, file_id,
-                            actor=actor, at=at))
+    file = ctx.add(
+        BotFile.create(
+            file_id,
+            bot.bot_id,
+            bot.incarnation,
+            filename,
+            mime_type=mime_type,
+            size_bytes=size_bytes,
+            sha256=sha256,
+            actor=actor,
+            at=at,
+        )
+    )
+    ctx.add(
+        FileName.assign(
+            name, bot.bot_id, bot.incarnation, filename, file_id, actor=actor, at=at
+        )
+    )
     return file
 
 
 def to_storage_file(file: BotFile) -> StorageFile:
     return StorageFile(
-        id=file.file_id, bot_id=file.bot_id, filename=file.filename,
-        mime_type=file.mime_type, size_bytes=file.size_bytes,
-        version=file.file_version, is_indexed=file.is_indexed,
-        created_at=file.created_at, updated_at=file.updated_at, sha256=file.sha256,
-        index_status=file.index_status, indexed_version=file.indexed_version,
+        id=file.file_id,
+        bot_id=file.bot_id,
+        filename=file.filename,
+        mime_type=file.mime_type,
+        size_bytes=file.size_bytes,
+        version=file.file_version,
+        is_indexed=file.is_indexed,
+        created_at=file.created_at,
+        updated_at=file.updated_at,
+        sha256=file.sha256,
+        index_status=file.index_status,
+        indexed_version=file.indexed_version,
         index_error=file.index_error,
     )

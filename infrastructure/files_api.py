@@ -35,8 +35,14 @@ class Files(FilesCompat):
     """Per-bot file metadata: versions, content hashes and indexing status."""
 
     def put(
-        self, bot_id: str, filename: str, *, size_bytes: int,
-        mime_type: str = DEFAULT_MIME_TYPE, sha256: str | None = None, actor: str,
+        self,
+        bot_id: str,
+        filename: str,
+        *,
+        size_bytes: int,
+        mime_type: str = DEFAULT_MIME_TYPE,
+        sha256: str | None = None,
+        actor: str,
     ) -> StorageFile:
         """Create the file at version 1, or add its next version (which makes it
         stale for indexing). With ``sha256`` equal to the current version's,
@@ -51,12 +57,22 @@ class Files(FilesCompat):
             name, file = current_file(ctx, bot, filename)
             at = ctx.now()
             if file is None:
-                file = create_file(ctx, bot, name, str(uuid4()), filename,
-                                   mime_type=mime, size_bytes=size, sha256=digest,
-                                   actor=actor, at=at)
+                file = create_file(
+                    ctx,
+                    bot,
+                    name,
+                    str(uuid4()),
+                    filename,
+                    mime_type=mime,
+                    size_bytes=size,
+                    sha256=digest,
+                    actor=actor,
+                    at=at,
+                )
             elif digest is None or digest != file.sha256:
-                file.add_version(mime_type=mime, size_bytes=size, sha256=digest,
-                                 actor=actor, at=at)
+                file.add_version(
+                    mime_type=mime, size_bytes=size, sha256=digest, actor=actor, at=at
+                )
                 ctx.add(file)
             return to_storage_file(file)
 
@@ -84,8 +100,9 @@ class Files(FilesCompat):
 
     def mark_indexing(self, file_id: str, *, actor: str = INDEXER) -> StorageFile:
         """pending, stale or failed -> in_progress; else InvalidTransition."""
-        return self._change(file_id, actor, lambda f, a, at: f.start_indexing(
-            actor=a, at=at))
+        return self._change(
+            file_id, actor, lambda f, a, at: f.start_indexing(actor=a, at=at)
+        )
 
     def mark_indexed(
         self, file_id: str, *, version: int, actor: str = INDEXER
@@ -93,19 +110,25 @@ class Files(FilesCompat):
         """pending, stale or in_progress -> completed for the current ``version``;
         another version or status raises InvalidTransition."""
         check_version_number(version)
-        return self._change(file_id, actor, lambda f, a, at: f.mark_indexed(
-            version=version, actor=a, at=at))
+        return self._change(
+            file_id,
+            actor,
+            lambda f, a, at: f.mark_indexed(version=version, actor=a, at=at),
+        )
 
     def mark_index_failed(
         self, file_id: str, *, error: str, actor: str = INDEXER
     ) -> StorageFile:
         """pending, stale or in_progress -> failed, keeping ``error``."""
         check_error_text(error)
-        return self._change(file_id, actor, lambda f, a, at: f.mark_failed(
-            error=error, actor=a, at=at))
+        return self._change(
+            file_id, actor, lambda f, a, at: f.mark_failed(error=error, actor=a, at=at)
+        )
 
     def _change(
-        self, file_id: str, actor: str,
+        self,
+        file_id: str,
+        actor: str,
         change: Callable[[BotFile, str, datetime], None],
     ) -> StorageFile:
         check_identifier(file_id, "file_id")

@@ -53,14 +53,24 @@ class FilesCompat:
             bot = ctx.live_bot(file.bot_id)
             name, current = current_file(ctx, bot, file.filename)
             if current is not None:
-                raise AlreadyExists(f"file {file.filename!r} already exists for bot "
-                                    f"{file.bot_id!r}")
+                raise AlreadyExists(
+                    f"file {file.filename!r} already exists for bot {file.bot_id!r}"
+                )
             if ctx.get(BotFile, BotFile.create_id(file.id)) is not None:
                 raise AlreadyExists(f"file id {file.id!r} is already used")
             at = ctx.now()
-            created = create_file(ctx, bot, name, file.id, file.filename,
-                                  mime_type=file.mime_type, size_bytes=file.size_bytes,
-                                  sha256=check_sha256(file.sha256), actor=actor, at=at)
+            created = create_file(
+                ctx,
+                bot,
+                name,
+                file.id,
+                file.filename,
+                mime_type=file.mime_type,
+                size_bytes=file.size_bytes,
+                sha256=check_sha256(file.sha256),
+                actor=actor,
+                at=at,
+            )
             if file.is_indexed:
                 created.mark_indexed(version=1, actor=actor, at=at)
             return to_storage_file(created)
@@ -101,11 +111,24 @@ class FilesCompat:
             at = ctx.now()
             if needs_claim(version.id, version.file_id, version.version):
                 existing = ctx.get(VersionIdClaim, VersionIdClaim.create_id(version.id))
-                ctx.add(VersionIdClaim.claim(existing, version.id, version.file_id,
-                                             version.version, actor=actor, at=at))
-            current.add_version(mime_type=current.mime_type,
-                                size_bytes=version.size_bytes, sha256=None,
-                                actor=actor, at=at, version_id=version.id)
+                ctx.add(
+                    VersionIdClaim.claim(
+                        existing,
+                        version.id,
+                        version.file_id,
+                        version.version,
+                        actor=actor,
+                        at=at,
+                    )
+                )
+            current.add_version(
+                mime_type=current.mime_type,
+                size_bytes=version.size_bytes,
+                sha256=None,
+                actor=actor,
+                at=at,
+                version_id=version.id,
+            )
             ctx.add(current)
 
         self._writer.execute(command)
@@ -130,11 +153,21 @@ def _apply_update(
     sha256 = check_sha256(file.sha256)
     metadata = (file.mime_type, file.size_bytes, sha256)
     if bump:
-        current.add_version(mime_type=file.mime_type, size_bytes=file.size_bytes,
-                            sha256=sha256, actor=actor, at=at)
+        current.add_version(
+            mime_type=file.mime_type,
+            size_bytes=file.size_bytes,
+            sha256=sha256,
+            actor=actor,
+            at=at,
+        )
     elif metadata != (current.mime_type, current.size_bytes, current.sha256):
-        current.update_metadata(mime_type=file.mime_type, size_bytes=file.size_bytes,
-                                sha256=sha256, actor=actor, at=at)
+        current.update_metadata(
+            mime_type=file.mime_type,
+            size_bytes=file.size_bytes,
+            sha256=sha256,
+            actor=actor,
+            at=at,
+        )
     if index:
         current.mark_indexed(version=file.version, actor=actor, at=at)
     elif not file.is_indexed and current.is_indexed:

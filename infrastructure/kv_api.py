@@ -14,6 +14,8 @@ from boternity_store.domain.validation import (
     encode_json_value,
 )
 
+from .kv_pending import PendingKeys, pending_keys
+
 if TYPE_CHECKING:
     from boternity_store.projections.kv_queries import KvQueries
 
@@ -91,18 +93,37 @@ class Kv:
     def get(self, bot_id: str, key: str) -> Any:
         """The value, or None when the key does not exist."""
         _check_names(bot_id, key)
+        pending = pending_keys(self._writer.pending(), bot_id)
+        if pending is not None:
+            entry = self._pending_entry(pending, bot_id, key)
+            return None if entry is None else entry.value
         return self._queries.get(bot_id, key)
 
     def get_entry(self, bot_id: str, key: str) -> KvEntry | None:
         _check_names(bot_id, key)
+        pending = pending_keys(self._writer.pending(), bot_id)
+        if pending is not None:
+            return self._pending_entry(pending, bot_id, key)
         return self._queries.get_entry(bot_id, key)
+
+    def _pending_entry(
+        self, pending: PendingKeys, bot_id: str, key: str
+    ) -> KvEntry | None:
+        entry = pending.entries.get(key)
+        if entry is not None:
+            return _to_entry(entry) if entry.exists else None
+        return None if pending.replaces_table else self._queries.get_entry(bot_id, key)
 
     def list_keys(self, bot_id: str, prefix: str | None = None) -> list[str]:
         """The bot's keys, sorted; only those starting with ``prefix`` if given."""
         check_identifier(bot_id, "bot_id")
         if prefix is not None and not isinstance(prefix, str):
             raise InvalidInput("prefix must be a string")
-        return self._queries.list_keys(bot_id, prefix)
+        pending = pending_keys(self._writer.pending(), bot_id)
+        if pending is None:
+            return self._queries.list_keys(bot_id, prefix)
+        keys = pending.keys_over(self._queries.list_keys(bot_id))
+        return sorted(k for k in keys if prefix is None or k.startswith(prefix))
 
 
 def _check_names(bot_id: str, key: str) -> None:

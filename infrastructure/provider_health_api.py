@@ -72,7 +72,8 @@ class ProviderHealthStore:
         def command(ctx: WriteContext) -> None:
             at = ctx.now()
             provider = ctx.get(Provider, Provider.create_id(name)) or Provider.register(
-                name, policy=BreakerPolicy(), actor=actor, at=at)
+                name, policy=BreakerPolicy(), actor=actor, at=at
+            )
             provider.override_health(circuit_state=state, actor=actor, at=at, **values)
             ctx.add(provider)
 

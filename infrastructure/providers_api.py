@@ -56,11 +56,16 @@ class Providers:
         """Record a successful call; in half-open it counts towards closing."""
         check_identifier(name, "provider name")
         latency = check_latency(latency_ms)
-        return self._change(name, SYSTEM, lambda p, at: p.record_success(
-            latency_ms=latency, at=at))
+        return self._change(
+            name, SYSTEM, lambda p, at: p.record_success(latency_ms=latency, at=at)
+        )
 
     def record_failure(
-        self, name: str, *, error: str, error_kind: str | None = None,
+        self,
+        name: str,
+        *,
+        error: str,
+        error_kind: str | None = None,
         open_until: datetime | None = None,
     ) -> ProviderStatus:
         """Record a failed call; it may open the circuit, until ``open_until``
@@ -70,42 +75,61 @@ class Providers:
         if error_kind is not None:
             check_identifier(error_kind, "error_kind")
         until = check_optional_moment(open_until, "open_until")
-        return self._change(name, SYSTEM, lambda p, at: p.record_failure(
-            error=error, error_kind=error_kind, open_until=until, at=at))
+        return self._change(
+            name,
+            SYSTEM,
+            lambda p, at: p.record_failure(
+                error=error, error_kind=error_kind, open_until=until, at=at
+            ),
+        )
 
     def force_open(self, name: str, *, actor: str, reason: str) -> ProviderStatus:
         """Open the circuit until force_close or reset (no cooldown applies);
         InvalidTransition if it is already forced open."""
         _check_operator(name, actor, reason)
-        return self._change(name, actor, lambda p, at: p.force_open(
-            reason=reason, actor=actor, at=at))
+        return self._change(
+            name, actor, lambda p, at: p.force_open(reason=reason, actor=actor, at=at)
+        )
 
     def force_close(self, name: str, *, actor: str, reason: str) -> ProviderStatus:
         """Close an open or half-open circuit; InvalidTransition if closed."""
         _check_operator(name, actor, reason)
-        return self._change(name, actor, lambda p, at: p.force_close(
-            reason=reason, actor=actor, at=at))
+        return self._change(
+            name, actor, lambda p, at: p.force_close(reason=reason, actor=actor, at=at)
+        )
 
     def reset(self, name: str, *, actor: str, reason: str) -> ProviderStatus:
         """Close the circuit and zero the counters (the policy stays);
         ProviderNotFound if the provider has no history."""
         _check_operator(name, actor, reason)
-        return self._change(name, actor, lambda p, at: p.reset(
-            reason=reason, actor=actor, at=at), create=False)
+        return self._change(
+            name,
+            actor,
+            lambda p, at: p.reset(reason=reason, actor=actor, at=at),
+            create=False,
+        )
 
     def configure(
-        self, name: str, *, failure_threshold: int | None = None,
-        cooldown_seconds: float | None = None, half_open_successes: int | None = None,
+        self,
+        name: str,
+        *,
+        failure_threshold: int | None = None,
+        cooldown_seconds: float | None = None,
+        half_open_successes: int | None = None,
         actor: str = SYSTEM,
     ) -> ProviderStatus:
         """Change the breaker policy; omitted values keep their current setting."""
         check_identifier(name, "provider name")
         check_actor(actor)
-        given: dict[str, Any] = {key: value for key, value in {
-            "failure_threshold": failure_threshold,
-            "cooldown_seconds": cooldown_seconds,
-            "half_open_successes": half_open_successes,
-        }.items() if value is not None}
+        given: dict[str, Any] = {
+            key: value
+            for key, value in {
+                "failure_threshold": failure_threshold,
+                "cooldown_seconds": cooldown_seconds,
+                "half_open_successes": half_open_successes,
+            }.items()
+            if value is not None
+        }
         replace(BreakerPolicy(), **given)  # raises InvalidInput before any write
 
         def change(provider: Provider, at: datetime) -> None:
@@ -132,7 +156,8 @@ class Providers:
                 raise ProviderNotFound(name)
             if provider is None:
                 provider = Provider.register(
-                    name, policy=BreakerPolicy(), actor=actor, at=at)
+                    name, policy=BreakerPolicy(), actor=actor, at=at
+                )
             change(provider, at)
             if provider.pending_events:
                 ctx.add(provider)

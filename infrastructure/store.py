@@ -75,8 +75,11 @@ class Store(AbstractContextManager["Store"]):
         self._writer = Writer(self._app, self._runner, self.now)
         self.bots = Bots(self._writer, BotQueries(self._read_engine, bots))
         self._fast_reads = FastReads(self._read_engine)
-        self.kv = Kv(self._writer, KvQueries(self._read_engine, kv, self._fast_reads),
-                     max_value_bytes=max_value_bytes)
+        self.kv = Kv(
+            self._writer,
+            KvQueries(self._read_engine, kv, self._fast_reads),
+            max_value_bytes=max_value_bytes,
+        )
         self.history = History(self._app)
         self.files = Files(self._writer, FileQueries(self._read_engine, files))
         memory_queries = MemoryAuditQueries(
@@ -92,7 +95,8 @@ class Store(AbstractContextManager["Store"]):
         for projection in self._runner.ensure_schema():
             log.warning(
                 "projection %s: schema version changed to %d, rebuilding",
-                projection.name, projection.version,
+                projection.name,
+                projection.version,
             )
             self.projections.rebuild([projection.name])
 

@@ -58,6 +58,10 @@ class WriteContext:
             raise TypeError(f"{aggregate_id} is a {type(aggregate).__name__}")
         return aggregate
 
+    def peek(self, aggregate_id: UUID) -> Aggregate | None:
+        """The aggregate if this context already holds it; never loads."""
+        return self._loaded.get(aggregate_id)
+
     def add(self, aggregate: A) -> A:
         self._loaded[aggregate.id] = aggregate
         self.touched[aggregate.id] = aggregate

@@ -185,7 +185,8 @@ class Writer:
                 self._commit(commands, decided=context)
 
     def pending(self) -> WriteContext | None:
-        """The open batch's context, for the thread running the batch."""
+        """The open batch's context, for the thread running the batch (reads in
+        the batch lay it over the read tables)."""
         if self._batch_thread == threading.get_ident():
             return self._batch_context
         return None

@@ -37,8 +37,14 @@ def put(
     Example: boternity-store files put bot-1 notes.md --size 120 --mime-type text/plain
     """
     with store_of(ctx) as store:
-        file = store.files.put(bot_id, filename, size_bytes=size, mime_type=mime_type,
-                               sha256=sha256, actor=actor)
+        file = store.files.put(
+            bot_id,
+            filename,
+            size_bytes=size,
+            mime_type=mime_type,
+            sha256=sha256,
+            actor=actor,
+        )
     _print_file(file, json_)
 
 
@@ -80,14 +86,17 @@ def versions(ctx: typer.Context, file_id: str, json_: JsonOpt = False) -> None:
         print_json(rows)
         return
     print_table(
-        f"versions of {file_id}", ["version", "size_bytes", "created_at", "id"],
+        f"versions of {file_id}",
+        ["version", "size_bytes", "created_at", "id"],
         [(v.version, v.size_bytes, v.created_at.isoformat(), v.id) for v in rows],
     )
 
 
 @app.command("indexing")
 def indexing(
-    ctx: typer.Context, file_id: str, actor: IndexerOpt = "indexer",
+    ctx: typer.Context,
+    file_id: str,
+    actor: IndexerOpt = "indexer",
     json_: JsonOpt = False,
 ) -> None:
     """Mark a file as being indexed.
@@ -135,7 +144,10 @@ def failed(
 
 @app.command("delete")
 def delete(
-    ctx: typer.Context, bot_id: str, filename: str, actor: ActorOpt = "cli",
+    ctx: typer.Context,
+    bot_id: str,
+    filename: str,
+    actor: ActorOpt = "cli",
     json_: JsonOpt = False,
 ) -> None:
     """Delete a file (its events stay in the log).
@@ -147,16 +159,21 @@ def delete(
     if json_:
         print_json({"deleted": existed})
     else:
-        typer.echo(f"deleted {bot_id}/{filename}" if existed
-                   else f"{bot_id}/{filename} did not exist")
+        typer.echo(
+            f"deleted {bot_id}/{filename}"
+            if existed
+            else f"{bot_id}/{filename} did not exist"
+        )
 
 
 def _print_file(file: StorageFile, json_: bool) -> None:
     if json_:
         print_json(file)
     else:
-        typer.echo(f"{file.bot_id}/{file.filename} {file.id} version {file.version} "
-                   f"({file.index_status})")
+        typer.echo(
+            f"{file.bot_id}/{file.filename} {file.id} version {file.version} "
+            f"({file.index_status})"
+        )
 
 
 def _print_files(

@@ -40,7 +40,9 @@ def root(
     url: Annotated[
         str | None,
         typer.Option(
-            "--url", envvar=ENV_URL, help="Database URL (default sqlite:///boternity.db)."
+            "--url",
+            envvar=ENV_URL,
+            help="Database URL (default sqlite:///boternity.db).",
         ),
     ] = None,
 ) -> None:

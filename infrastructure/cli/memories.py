@@ -130,9 +130,7 @@ def merge(
     Example: boternity-store memories merge bot-1 mem-1 --source mem-2 --source mem-3
     """
     with store_of(ctx) as store:
-        entry = store.memories.merge(
-            bot_id, memory_id, source_ids=source, actor=actor
-        )
+        entry = store.memories.merge(bot_id, memory_id, source_ids=source, actor=actor)
     _done(entry, json_)
 
 

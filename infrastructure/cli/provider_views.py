@@ -23,8 +23,10 @@ def show(status: ProviderStatus, json_: bool) -> None:
         return
     until = f" until {status.open_until.isoformat()}" if status.open_until else ""
     why = f" ({status.state_reason})" if status.state_reason else ""
-    typer.echo(f"{status.name}: {status.circuit_state}{why}{until}; "
-               f"{status.total_failures}/{status.total_calls} calls failed")
+    typer.echo(
+        f"{status.name}: {status.circuit_state}{why}{until}; "
+        f"{status.total_failures}/{status.total_calls} calls failed"
+    )
 
 
 def print_statuses(statuses: list[ProviderStatus]) -> None:
@@ -40,25 +42,33 @@ def _when(moment: datetime | None) -> str | None:
 
 
 def _row(s: ProviderStatus) -> list[object]:
-    return [s.name, s.circuit_state + (" (forced)" if s.forced else ""),
-            s.state_reason, _when(s.open_until),
-            f"{s.consecutive_failures}/{s.policy.failure_threshold}",
-            f"{s.total_failures}/{s.total_calls}"]
+    return [
+        s.name,
+        s.circuit_state + (" (forced)" if s.forced else ""),
+        s.state_reason,
+        _when(s.open_until),
+        f"{s.consecutive_failures}/{s.policy.failure_threshold}",
+        f"{s.total_failures}/{s.total_calls}",
+    ]
 
 
 def _details(s: ProviderStatus) -> list[tuple[str, object]]:
     policy = s.policy
     return [
         ("state", s.circuit_state + (" (forced)" if s.forced else "")),
-        ("why", s.state_reason), ("since", _when(s.state_since)),
+        ("why", s.state_reason),
+        ("since", _when(s.state_since)),
         ("open until", _when(s.open_until)),
         ("trial started", _when(s.trial_started_at)),
         ("failures in a row", f"{s.consecutive_failures}/{policy.failure_threshold}"),
         ("trial successes", f"{s.trial_successes}/{policy.half_open_successes}"),
         ("cooldown", f"{policy.cooldown_seconds:g} s"),
-        ("calls", s.total_calls), ("failures", s.total_failures),
-        ("last error", s.last_error), ("last error kind", s.last_error_kind),
+        ("calls", s.total_calls),
+        ("failures", s.total_failures),
+        ("last error", s.last_error),
+        ("last error kind", s.last_error_kind),
         ("last success", _when(s.last_success)),
         ("last latency ms", s.last_latency_ms),
-        ("up since", _when(s.uptime_since)), ("updated", _when(s.updated_at)),
+        ("up since", _when(s.uptime_since)),
+        ("updated", _when(s.updated_at)),
     ]

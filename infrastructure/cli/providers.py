@@ -17,14 +17,19 @@ if TYPE_CHECKING:
 
     from ..store import Store
 
-app = typer.Typer(help="LLM-provider health: the persisted circuit breakers.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="LLM-provider health: the persisted circuit breakers.", no_args_is_help=True
+)
 
 ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (kept in the log).")]
 
+
 @app.command("status")
-def status(ctx: typer.Context, name: Annotated[str | None, typer.Argument()] = None,
-           json_: JsonOpt = False) -> None:
+def status(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Argument()] = None,
+    json_: JsonOpt = False,
+) -> None:
     """Show one provider's breaker, or all. Example: boternity-store providers status"""
     with store_of(ctx) as store:
         statuses = store.providers.list() if name is None else [_one(store, name)]
@@ -49,7 +54,8 @@ def allow(ctx: typer.Context, name: str, json_: JsonOpt = False) -> None:
 
 @app.command("success")
 def success(
-    ctx: typer.Context, name: str,
+    ctx: typer.Context,
+    name: str,
     latency_ms: Annotated[float | None, typer.Option(help="Call latency.")] = None,
     json_: JsonOpt = False,
 ) -> None:
@@ -60,11 +66,16 @@ def success(
 
 @app.command("failure")
 def failure(
-    ctx: typer.Context, name: str,
+    ctx: typer.Context,
+    name: str,
     error: Annotated[str, typer.Option(help="The error message.")],
     kind: Annotated[str | None, typer.Option(help="Error kind, e.g. timeout.")] = None,
-    retry_after: Annotated[float | None, typer.Option(
-        help="Seconds the provider asked to wait (overrides the cooldown).")] = None,
+    retry_after: Annotated[
+        float | None,
+        typer.Option(
+            help="Seconds the provider asked to wait (overrides the cooldown)."
+        ),
+    ] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Record a failed call.
@@ -73,13 +84,22 @@ def failure(
     """
     with store_of(ctx) as store:
         until = None if retry_after is None else _after(store.now(), retry_after)
-        show(store.providers.record_failure(
-            name, error=error, error_kind=kind, open_until=until), json_)
+        show(
+            store.providers.record_failure(
+                name, error=error, error_kind=kind, open_until=until
+            ),
+            json_,
+        )
 
 
 @app.command("force-open")
-def force_open(ctx: typer.Context, name: str, reason: ReasonOpt,
-               actor: ActorOpt = "cli", json_: JsonOpt = False) -> None:
+def force_open(
+    ctx: typer.Context,
+    name: str,
+    reason: ReasonOpt,
+    actor: ActorOpt = "cli",
+    json_: JsonOpt = False,
+) -> None:
     """Open a circuit until closed by hand.
 
     Example: boternity-store providers force-open openai --reason outage
@@ -89,16 +109,26 @@ def force_open(ctx: typer.Context, name: str, reason: ReasonOpt,
 
 
 @app.command("force-close")
-def force_close(ctx: typer.Context, name: str, reason: ReasonOpt = "closed via cli",
-                actor: ActorOpt = "cli", json_: JsonOpt = False) -> None:
+def force_close(
+    ctx: typer.Context,
+    name: str,
+    reason: ReasonOpt = "closed via cli",
+    actor: ActorOpt = "cli",
+    json_: JsonOpt = False,
+) -> None:
     """Close an open circuit. Example: boternity-store providers force-close openai"""
     with store_of(ctx) as store:
         show(store.providers.force_close(name, actor=actor, reason=reason), json_)
 
 
 @app.command("reset")
-def reset(ctx: typer.Context, name: str, reason: ReasonOpt = "reset via cli",
-          actor: ActorOpt = "cli", json_: JsonOpt = False) -> None:
+def reset(
+    ctx: typer.Context,
+    name: str,
+    reason: ReasonOpt = "reset via cli",
+    actor: ActorOpt = "cli",
+    json_: JsonOpt = False,
+) -> None:
     """Close and zero the counters. Example: boternity-store providers reset openai"""
     with store_of(ctx) as store:
         show(store.providers.reset(name, actor=actor, reason=reason), json_)
@@ -106,23 +136,35 @@ def reset(ctx: typer.Context, name: str, reason: ReasonOpt = "reset via cli",
 
 @app.command("configure")
 def configure(
-    ctx: typer.Context, name: str,
-    failure_threshold: Annotated[int | None, typer.Option(
-        help="Consecutive failures that open the circuit.")] = None,
-    cooldown: Annotated[float | None, typer.Option(
-        help="Seconds an opened circuit stays open.")] = None,
-    half_open_successes: Annotated[int | None, typer.Option(
-        help="Successful trial calls that close it.")] = None,
-    actor: ActorOpt = "cli", json_: JsonOpt = False,
+    ctx: typer.Context,
+    name: str,
+    failure_threshold: Annotated[
+        int | None, typer.Option(help="Consecutive failures that open the circuit.")
+    ] = None,
+    cooldown: Annotated[
+        float | None, typer.Option(help="Seconds an opened circuit stays open.")
+    ] = None,
+    half_open_successes: Annotated[
+        int | None, typer.Option(help="Successful trial calls that close it.")
+    ] = None,
+    actor: ActorOpt = "cli",
+    json_: JsonOpt = False,
 ) -> None:
     """Change a provider's breaker policy.
 
     Example: boternity-store providers configure openai --cooldown 60
     """
     with store_of(ctx) as store:
-        show(store.providers.configure(
-            name, failure_threshold=failure_threshold, cooldown_seconds=cooldown,
-            half_open_successes=half_open_successes, actor=actor), json_)
+        show(
+            store.providers.configure(
+                name,
+                failure_threshold=failure_threshold,
+                cooldown_seconds=cooldown,
+                half_open_successes=half_open_successes,
+                actor=actor,
+            ),
+            json_,
+        )
 
 
 def _one(store: Store, name: str) -> ProviderStatus:

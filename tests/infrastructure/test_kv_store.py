@@ -157,3 +157,48 @@ def test_failed_batch_records_nothing(store: Store, bot: str) -> None:
     assert store.history.head() == head
     assert store.kv.get(bot, "a") is None
     assert store.kv.set(bot, "a", 2).version == 1
+
+
+def test_reads_inside_a_batch_see_its_writes_and_others_do_not(
+    store: Store, bot: str
+) -> None:
+    import threading
+
+    store.kv.set(bot, "kept", 1)
+    store.kv.set(bot, "gone", 2)
+    seen_elsewhere: list[object] = []
+    with store.batch():
+        store.kv.set(bot, "new", {"a": 1})
+        store.kv.set(bot, "kept", 10)
+        store.kv.delete(bot, "gone")
+        # Read-your-writes inside the batch.
+        assert store.kv.get(bot, "new") == {"a": 1}
+        entry = store.kv.get_entry(bot, "kept")
+        assert entry is not None and (entry.value, entry.version) == (10, 2)
+        assert store.kv.get(bot, "gone") is None
+        assert store.kv.list_keys(bot) == ["kept", "new"]
+        assert store.kv.list_keys(bot, prefix="n") == ["new"]
+        # Another thread reads the committed state only.
+        reader = threading.Thread(
+            target=lambda: seen_elsewhere.append(store.kv.get(bot, "kept"))
+        )
+        reader.start()
+        reader.join()
+    assert seen_elsewhere == [1]
+    # And after the batch, everyone reads it.
+    assert store.kv.list_keys(bot) == ["kept", "new"]
+    assert store.kv.get(bot, "kept") == 10
+
+
+def test_reads_inside_a_batch_follow_a_bot_deleted_and_registered_in_it(
+    store: Store, bot: str
+) -> None:
+    store.kv.set(bot, "old", 1)
+    with store.batch():
+        store.bots.delete(bot)
+        assert store.kv.list_keys(bot) == []
+        store.bots.register(bot)
+        assert store.kv.get(bot, "old") is None
+        store.kv.set(bot, "fresh", 2)
+        assert store.kv.list_keys(bot) == ["fresh"]
+    assert store.kv.list_keys(bot) == ["fresh"]
