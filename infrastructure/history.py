@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from boternity_store.domain.models import UtcDatetime
 
 if TYPE_CHECKING:
-    from eventsourcing.application import Application
+    from boternity_store.projections.projection import EventLog
 
 
 class LoggedEvent(BaseModel):
@@ -38,22 +38,16 @@ _COMMON = {
 
 
 class History:
-    def __init__(self, app: Application) -> None:  # type: ignore[type-arg]
-        self._app = app
+    def __init__(self, event_log: EventLog) -> None:
+        self._log = event_log
 
     def events(self, *, after: int = 0, limit: int = 100) -> list[LoggedEvent]:
         """Events in log order, starting after position ``after``."""
-        notifications = self._app.recorder.select_notifications(
-            start=after + 1, limit=limit
-        )
-        return [
-            self._logged(n.id, self._app.mapper.to_domain_event(n))
-            for n in notifications
-        ]
+        return [self._logged(p, e) for p, e in self._log.read(after=after, limit=limit)]
 
     def head(self) -> int:
         """Position of the newest event (0 when the log is empty)."""
-        return self._app.recorder.max_notification_id() or 0
+        return self._log.head()
 
     @staticmethod
     def _logged(position: int, event: Any) -> LoggedEvent:

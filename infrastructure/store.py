@@ -63,9 +63,10 @@ class Store(AbstractContextManager["Store"]):
         providers = ProvidersProjection()
         memory_audit = MemoryAuditProjection()
         files = FilesProjection()
+        event_log = ApplicationEventLog(self._app)
         self._runner = ProjectionRunner(
             self._write_engine,
-            ApplicationEventLog(self._app),
+            event_log,
             [bots, kv, providers, memory_audit, files],
             now=lambda: to_text(self.now()),
         )
@@ -80,7 +81,7 @@ class Store(AbstractContextManager["Store"]):
             KvQueries(self._read_engine, kv, self._fast_reads),
             max_value_bytes=max_value_bytes,
         )
-        self.history = History(self._app)
+        self.history = History(event_log)
         self.files = Files(self._writer, FileQueries(self._read_engine, files))
         memory_queries = MemoryAuditQueries(
             self._read_engine, memory_audit, self._fast_reads
