@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from eventsourcing.application import Application, ProcessingEvent
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from uuid import UUID
 
     from eventsourcing.domain import Aggregate
-    from eventsourcing.persistence import Recording
+    from eventsourcing.persistence import Recording, StoredEvent
 
 from boternity_store.domain import Bot, BotFile, FileName, KvKey, VersionIdClaim
 from boternity_store.domain.memory import Memory
@@ -20,6 +22,17 @@ SNAPSHOT_INTERVAL = 100
 # Keys are many and each is written rarely, so a key often comes back cold from
 # the store: a short interval keeps that reload to a few events.
 KV_SNAPSHOT_INTERVAL = 20
+
+
+@dataclass
+class StagedWrite:
+    """What one append records: the aggregates' new events, already serialised,
+    and the snapshots that became due."""
+
+    aggregates: dict[UUID, Aggregate] = field(default_factory=dict)
+    events: list[Any] = field(default_factory=list)
+    stored_events: list[StoredEvent] = field(default_factory=list)
+    stored_snapshots: list[StoredEvent] = field(default_factory=list)
 
 
 class EventStoreApplication(Application[Any]):
@@ -62,3 +75,31 @@ class EventStoreApplication(Application[Any]):
         self._take_snapshots(processing_event)
         self._notify(recordings)
         return recordings
+
+    def stage(self, aggregates: Iterable[Aggregate]) -> StagedWrite:
+        """Collect and serialise the aggregates' pending events, and a snapshot of
+        each aggregate whose new events cross its snapshot interval. Snapshots
+        are taken from the aggregate in hand (the library reloads it instead)."""
+        staged = StagedWrite()
+        to_stored = self.mapper.to_stored_event
+        intervals = self.snapshotting_intervals
+        for aggregate in aggregates:
+            new = aggregate.collect_events()
+            staged.aggregates[aggregate.id] = aggregate
+            staged.events.extend(new)
+            staged.stored_events.extend(map(to_stored, new))
+            interval = intervals.get(type(aggregate))
+            if interval and any(e.originator_version % interval == 0 for e in new):
+                snapshot_class = getattr(type(aggregate), "Snapshot", None)
+                snapshot_class = snapshot_class or self.snapshot_class
+                if snapshot_class is not None and self.snapshots is not None:
+                    snapshot = snapshot_class.take(aggregate)
+                    staged.stored_snapshots.append(to_stored(snapshot))
+        return staged
+
+    def adopt(self, staged: StagedWrite) -> None:
+        """After the staged write committed: cache its aggregates."""
+        cache = self.repository.cache
+        if cache is not None:
+            for aggregate_id, aggregate in staged.aggregates.items():
+                cache.put(aggregate_id, aggregate)

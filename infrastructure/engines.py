@@ -1,13 +1,16 @@
 """SQLAlchemy engines for the read tables.
 
-SQLite: the read tables live in the same file as the event log. Projection
-writes take the write lock up front (BEGIN IMMEDIATE) and use synchronous=NORMAL:
-read tables are derived and rebuildable, and their tracking rows commit with
-them, so a lost tail is simply re-projected.
+SQLite: the read tables live in the same file as the event log. Writes take the
+write lock up front (BEGIN IMMEDIATE). Appends (events with their projection)
+use synchronous=FULL: an acknowledged event is on disk. Projection-only writes
+(catch-up, rebuild) use synchronous=NORMAL: read tables are derived and
+rebuildable, and their tracking rows commit with them, so a lost tail is simply
+re-projected.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, event
@@ -20,21 +23,29 @@ if TYPE_CHECKING:
 SQLITE_BUSY_TIMEOUT_S = 30
 
 
-def make_engines(config: StoreConfig) -> tuple[Engine, Engine]:
-    """Return (read engine, projection-write engine)."""
+@dataclass(frozen=True)
+class Engines:
+    read: Engine
+    write: Engine  # projection catch-up, rebuild, operations
+    append: Engine | None  # SQLite: events and their projection, one transaction
+
+
+def make_engines(config: StoreConfig) -> Engines:
     url = config.sqlalchemy_url()
     if config.backend != "sqlite":
         engine = create_engine(url, pool_pre_ping=True)
-        return engine, engine
+        return Engines(engine, engine, None)
     connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False}
     reader = create_engine(url, connect_args=connect_args, pool_size=8, max_overflow=64)
     writer = create_engine(url, connect_args=connect_args, pool_size=1)
-    _autocommit_driver(reader, begin=None)
-    _autocommit_driver(writer, begin="BEGIN IMMEDIATE")
-    return reader, writer
+    appender = create_engine(url, connect_args=connect_args, pool_size=1)
+    _autocommit_driver(reader, begin=None, synchronous="NORMAL")
+    _autocommit_driver(writer, begin="BEGIN IMMEDIATE", synchronous="NORMAL")
+    _autocommit_driver(appender, begin="BEGIN IMMEDIATE", synchronous="FULL")
+    return Engines(reader, writer, appender)
 
 
-def _autocommit_driver(engine: Engine, begin: str | None) -> None:
+def _autocommit_driver(engine: Engine, begin: str | None, synchronous: str) -> None:
     # pysqlite's own transaction handling is bypassed (SQLAlchemy's documented
     # recipe) so that SAVEPOINTs work and BEGIN is the statement we choose.
     @event.listens_for(engine, "connect")
@@ -42,10 +53,12 @@ def _autocommit_driver(engine: Engine, begin: str | None) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
         if begin is not None:
-            conn.exec_driver_sql(begin)
+            # On the DBAPI connection: SQLAlchemy's execution layer would cost
+            # more than the statement.
+            conn.connection.dbapi_connection.execute(begin)

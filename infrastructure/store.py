@@ -24,6 +24,7 @@ from boternity_store.projections.provider_queries import ProviderQueries
 from boternity_store.projections.providers import ProvidersProjection
 from boternity_store.projections.timestamps import to_text
 
+from .append import Appender, OneTransactionAppend, SeparateTransactions
 from .application import EventStoreApplication
 from .audit_api import AuditLog
 from .bots_api import Bots
@@ -58,7 +59,8 @@ class Store(AbstractContextManager["Store"]):
         self.config = config
         self._clock = clock
         self._app = EventStoreApplication.for_env(config.eventsourcing_env())
-        self._read_engine, self._write_engine = make_engines(config)
+        engines = make_engines(config)
+        self._read_engine, self._write_engine = engines.read, engines.write
         bots, kv = BotsProjection(), KvProjection()
         providers = ProvidersProjection()
         memory_audit = MemoryAuditProjection()
@@ -73,7 +75,13 @@ class Store(AbstractContextManager["Store"]):
         self.projections = ProjectionOperations(self._runner)
         self._rebuild_changed_schemas()
         self._runner.catch_up()
-        self._writer = Writer(self._app, self._runner, self.now)
+        self._appender: Appender = (
+            OneTransactionAppend(self._app, self._runner, engines.append)
+            if engines.append is not None
+            else SeparateTransactions(self._app, self._runner)
+        )
+        self._append_engine = engines.append
+        self._writer = Writer(self._app, self._appender, self.now)
         self.bots = Bots(self._writer, BotQueries(self._read_engine, bots))
         self._fast_reads = FastReads(self._read_engine)
         self.kv = Kv(
@@ -113,9 +121,12 @@ class Store(AbstractContextManager["Store"]):
 
     def close(self) -> None:
         self._fast_reads.close()
+        self._appender.close()
         self._app.close()
         self._read_engine.dispose()
         self._write_engine.dispose()
+        if self._append_engine is not None:
+            self._append_engine.dispose()
 
     def __exit__(
         self,

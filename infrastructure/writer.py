@@ -27,8 +27,7 @@ from boternity_store.domain import StoreError
 from .write_context import Clock, WriteContext
 
 if TYPE_CHECKING:
-    from boternity_store.projections import ProjectionRunner
-
+    from .append import Appender
     from .application import EventStoreApplication
 
 T = TypeVar("T")
@@ -64,10 +63,10 @@ class _Slot:
 
 class Writer:
     def __init__(
-        self, app: EventStoreApplication, runner: ProjectionRunner, clock: Clock
+        self, app: EventStoreApplication, appender: Appender, clock: Clock
     ) -> None:
         self.app = app
-        self.runner = runner
+        self.appender = appender
         self.clock = clock
         self._lock = threading.RLock()
         self._queue: list[_Slot] = []
@@ -144,7 +143,7 @@ class Writer:
         if not context.touched:
             return
         try:
-            recordings = self.app.save_aggregates(context.touched.values())
+            self.appender.append(context.touched.values())
         except IntegrityError:
             # Another process wrote meanwhile: decide again, one command at a time.
             context.evict()
@@ -158,10 +157,6 @@ class Writer:
             context.evict()
             for slot in group:
                 slot.error = error
-            return
-        self.runner.catch_up(
-            recent=[(r.notification.id, r.domain_event) for r in recordings]
-        )
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -206,7 +201,7 @@ class Writer:
                 results = [command(context) for command in to_run]
                 if not context.touched:
                     return results
-                recordings = self.app.save_aggregates(context.touched.values())
+                self.appender.append(context.touched.values())
             except IntegrityError:
                 context.evict()  # another writer got there first: decide again
                 continue
@@ -215,9 +210,6 @@ class Writer:
                 # command may have changed but not recorded.
                 context.evict()
                 raise
-            self.runner.catch_up(
-                recent=[(r.notification.id, r.domain_event) for r in recordings]
-            )
             return results
         raise WriteConflict(
             f"gave up after {MAX_ATTEMPTS} conflicting concurrent writes"

@@ -57,6 +57,20 @@ class ProjectionRunner:
                     return
                 recent = ()
 
+    def apply_appended(self, conn: Connection, recent: Sequence[Positioned]) -> bool:
+        """Inside the transaction that appended ``recent`` (holding ``lock``):
+        project it, if every live projection stands right before it. Return
+        False, having done nothing, if one does not: the caller catches up after
+        its commit instead."""
+        states = self.states(conn)
+        live = [p for p in self.projections if self._is_live(p, states)]
+        before = recent[0][0] - 1
+        if any(states[p.tracking_name].position != before for p in live):
+            return False
+        if live:
+            self._apply_together(conn, live, states, recent)
+        return True
+
     def _step(self, recent: Sequence[Positioned]) -> int | None:
         """One transaction: apply the next batch to every live projection. If a
         handler raises, the transaction rolls back and the batch is applied again

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import textwrap
 
-from boternity_store.infrastructure import open_store
+from boternity_store.infrastructure import Store, open_store
 
 CHILD = textwrap.dedent(
     """
@@ -19,6 +19,12 @@ CHILD = textwrap.dedent(
     store.bots.register("bot-1")
     store.kv.set("bot-1", "k", "projected")
     # Die right after the next event is committed, before it is projected.
+    # (On SQLite events and their projection normally commit together; a
+    # handler that raises makes the events commit alone, then catch up.)
+    def fail(*args, **kwargs):
+        raise RuntimeError("handler failed")
+
+    store._runner.apply_appended = fail
     store._runner.catch_up = lambda *args, **kwargs: os._exit(9)
     store.kv.set("bot-1", "k", {"committed": True})
     """
@@ -37,3 +43,25 @@ def test_reopen_projects_events_committed_before_a_crash(db_url: str) -> None:
         entry = store.kv.get_entry("bot-1", "k")
         assert entry is not None
         assert (entry.value, entry.version) == ({"committed": True}, 2)
+
+
+def test_a_write_commits_its_events_and_their_projection_in_one_durable_transaction(
+    store: Store, bot: str
+) -> None:
+    dbapi = store._appender._conn.connection.dbapi_connection  # type: ignore[attr-defined]
+    assert dbapi.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL
+    statements: list[str] = []
+    dbapi.set_trace_callback(statements.append)
+    try:
+        store.kv.set(bot, "k", {"v": 1})
+    finally:
+        dbapi.set_trace_callback(None)
+    verbs = [" ".join(s.split()[:3]).upper() for s in statements]
+    assert verbs[0] == "BEGIN IMMEDIATE" and verbs[-1] == "COMMIT"
+    assert [v for v in verbs if v in ("BEGIN IMMEDIATE", "COMMIT")] == [
+        "BEGIN IMMEDIATE",
+        "COMMIT",
+    ]
+    assert any(v.startswith("INSERT INTO STORED_EVENTS") for v in verbs)
+    assert any("BOT_KV_STORE" in v for v in verbs)
+    assert store.kv.get(bot, "k") == {"v": 1}

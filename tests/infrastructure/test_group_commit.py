@@ -16,14 +16,14 @@ def test_concurrent_writes_are_committed_together_with_their_own_results(
 ) -> None:
     store.kv.set(bot, "cas", "v1")
     saves: list[int] = []
-    original_save = store._app.save_aggregates
+    original_append = store._writer.appender.append
 
-    def counting_save(aggregates: Any) -> Any:
+    def counting_append(aggregates: Any) -> Any:
         aggregates = list(aggregates)
         saves.append(len(aggregates))
-        return original_save(aggregates)
+        return original_append(aggregates)
 
-    monkeypatch.setattr(store._app, "save_aggregates", counting_save)
+    monkeypatch.setattr(store._writer.appender, "append", counting_append)
     results: dict[int, Any] = {}
 
     def write(i: int) -> None:
