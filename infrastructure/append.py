@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from boternity_store.projections import ProjectionRunner
     from boternity_store.projections.projection import Positioned
+    from boternity_store.projections.tracking import TrackingState
 
     from .application import EventStoreApplication, StagedWrite
 
@@ -58,7 +59,10 @@ class _ProjectionRaised(Exception):
 
 class OneTransactionAppend:
     """Appends on a connection of its own, with ``synchronous=FULL``: the commit
-    that makes the events durable also carries their projection."""
+    that makes the events durable also carries their projection.
+
+    The tracking states are read once and then kept, for as long as SQLite's
+    ``data_version`` shows that no other connection has committed since."""
 
     def __init__(
         self, app: EventStoreApplication, runner: ProjectionRunner, engine: Engine
@@ -66,12 +70,14 @@ class OneTransactionAppend:
         self.app = app
         self.runner = runner
         self._conn = engine.connect()
+        self._dbapi: Any = self._conn.connection.dbapi_connection
         self._insert_event = app.recorder.insert_events_statement  # type: ignore[attr-defined]
         self._insert_snapshot = (
             app.snapshots.recorder.insert_events_statement  # type: ignore[attr-defined]
             if app.snapshots is not None
             else None
         )
+        self._known: tuple[int, dict[str, TrackingState]] | None = None
 
     def append(self, aggregates: Iterable[Aggregate]) -> None:
         staged = self.app.stage(aggregates)
@@ -91,9 +97,14 @@ class OneTransactionAppend:
     def _record(
         self, staged: StagedWrite, *, project: bool
     ) -> tuple[list[Positioned], bool]:
-        conn = self._conn
-        with conn.begin():
-            cursor = _cursor(conn)
+        # BEGIN and COMMIT go straight to the driver: SQLAlchemy's transaction
+        # layer would cost more than the statements. A handler that executes
+        # through SQLAlchemy makes it join this transaction (see engines.py).
+        dbapi, conn = self._dbapi, self._conn
+        self._known, known = None, self._known
+        dbapi.execute("BEGIN IMMEDIATE")
+        try:
+            cursor = dbapi.cursor()
             ids = []
             try:
                 for stored in staged.stored_events:
@@ -106,13 +117,29 @@ class OneTransactionAppend:
                     self._insert_snapshot, [_row(s) for s in staged.stored_snapshots]
                 )
             recent: list[Positioned] = list(zip(ids, staged.events, strict=True))
-            projected = False
+            states = None
             if project:
+                (data_version,) = cursor.execute("PRAGMA data_version").fetchone()
+                valid = known is not None and known[0] == data_version
                 try:
-                    projected = self.runner.apply_appended(conn, recent)
+                    states = self.runner.apply_appended(
+                        conn, recent, known[1] if valid and known else None
+                    )
                 except Exception as error:
                     raise _ProjectionRaised from error
-        return recent, projected
+        except BaseException:
+            if conn.in_transaction():
+                conn.rollback()
+            else:
+                dbapi.rollback()
+            raise
+        if conn.in_transaction():
+            conn.commit()
+        else:
+            dbapi.commit()
+        if states is not None:
+            self._known = (data_version, states)
+        return recent, states is not None
 
     def close(self) -> None:
         self._conn.close()

@@ -58,7 +58,9 @@ def _autocommit_driver(engine: Engine, begin: str | None, synchronous: str) -> N
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
-        if begin is not None:
-            # On the DBAPI connection: SQLAlchemy's execution layer would cost
-            # more than the statement.
-            conn.connection.dbapi_connection.execute(begin)
+        # On the DBAPI connection: SQLAlchemy's execution layer would cost more
+        # than the statement. A transaction the driver already has open (begun
+        # on the DBAPI connection directly) is joined, not begun again.
+        dbapi_connection = conn.connection.dbapi_connection
+        if begin is not None and not dbapi_connection.in_transaction:
+            dbapi_connection.execute(begin)

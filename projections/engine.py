@@ -7,9 +7,10 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, exc, select
+from sqlalchemy import bindparam, exc, or_, select
 
 from .compiled_sql import CompiledSql
 from .projection import FAILED, LIVE, EventLog, Positioned, Projection
@@ -41,7 +42,10 @@ class ProjectionRunner:
         self.now = now
         self.tracking = tracking_table
         self.lock = threading.RLock()
-        self._statements: dict[tuple[str, str], CompiledSql] = {}
+        self._statements: dict[tuple[str, ...], CompiledSql] = {}
+        self._route_cache: dict[
+            tuple[str, ...], dict[type, list[tuple[Projection, Any, str]]]
+        ] = {}
 
     def catch_up(
         self, recent: Sequence[Positioned] = (), *, to_head: bool = False
@@ -57,19 +61,31 @@ class ProjectionRunner:
                     return
                 recent = ()
 
-    def apply_appended(self, conn: Connection, recent: Sequence[Positioned]) -> bool:
+    def apply_appended(
+        self,
+        conn: Connection,
+        recent: Sequence[Positioned],
+        states: dict[str, TrackingState] | None = None,
+    ) -> dict[str, TrackingState] | None:
         """Inside the transaction that appended ``recent`` (holding ``lock``):
-        project it, if every live projection stands right before it. Return
-        False, having done nothing, if one does not: the caller catches up after
-        its commit instead."""
-        states = self.states(conn)
+        project it, if every live projection stands right before it, and return
+        the tracking states as they will be once it commits. Return None, having
+        done nothing, if one does not: the caller catches up after its commit.
+        ``states``: the tracking states, if the caller knows them unchanged."""
+        if states is None:
+            states = self.states(conn)
         live = [p for p in self.projections if self._is_live(p, states)]
         before = recent[0][0] - 1
         if any(states[p.tracking_name].position != before for p in live):
-            return False
-        if live:
-            self._apply_together(conn, live, states, recent)
-        return True
+            return None
+        if not live:
+            return states
+        moved = self._apply_together(conn, live, states, recent)
+        last = recent[-1][0]
+        return {
+            name: replace(state, position=last) if name in moved else state
+            for name, state in states.items()
+        }
 
     def _step(self, recent: Sequence[Positioned]) -> int | None:
         """One transaction: apply the next batch to every live projection. If a
@@ -127,32 +143,57 @@ class ProjectionRunner:
         live: list[Projection],
         states: dict[str, TrackingState],
         batch: Sequence[Positioned],
-    ) -> None:
+    ) -> list[str]:
         """The fast path: every projection in one pass, one flush per table, one
-        tracking update per projection that moved."""
-        positions = {p.tracking_name: states[p.tracking_name].position for p in live}
-        views = [(p, View(conn), positions[p.tracking_name]) for p in live]
-        # Per event type, the projections that handle it (most handle few types).
-        routes: dict[type, list[tuple[Projection, Any, View, int]]] = {}
+        tracking update for the projections that moved; returns their names."""
+        seen = {p.tracking_name: states[p.tracking_name].position for p in live}
+        routes = self._routes(live)
+        views: dict[str, View] = {}
         for position, event in batch:
             route = routes.get(type(event))
             if route is None:
                 route = routes[type(event)] = [
-                    (projection, handler, view, seen)
-                    for projection, view, seen in views
+                    (projection, handler, projection.tracking_name)
+                    for projection in live
                     if (handler := projection.handler_for(type(event))) is not None
                 ]
-            for projection, handler, view, seen in route:
-                if position > seen:
+            for projection, handler, name in route:
+                if position > seen[name]:
+                    view = views.get(name)
+                    if view is None:
+                        view = views[name] = View(conn)
                     view.position = position
                     handler(projection, event, view)
-        moved = []
-        for projection, view, seen in views:
+        for view in views.values():
             view.flush()
-            if batch[-1][0] > seen:
-                moved.append({"n": projection.tracking_name, "p": batch[-1][0]})
+        last = batch[-1][0]
+        moved = tuple(name for name, position in seen.items() if last > position)
         if moved:
-            self._compiled(conn, "move").executemany(conn, moved)
+            self._move(conn, moved).execute(conn, {"p": last}).close()
+        return list(moved)
+
+    def _routes(
+        self, live: list[Projection]
+    ) -> dict[type, list[tuple[Projection, Any, str]]]:
+        """Per event type, the live projections that handle it (most handle few
+        types); kept per set of live projections."""
+        key = tuple(p.tracking_name for p in live)
+        routes = self._route_cache.get(key)
+        if routes is None:
+            routes = self._route_cache[key] = {}
+        return routes
+
+    def _move(self, conn: Connection, names: tuple[str, ...]) -> CompiledSql:
+        key = (conn.dialect.name, "move", *names)
+        if key not in self._statements:
+            t = self.tracking
+            statement = (
+                t.update()
+                .where(or_(*(t.c.name == name for name in names)))
+                .values(position=bindparam("p"))
+            )
+            self._statements[key] = CompiledSql(statement, conn.dialect)
+        return self._statements[key]
 
     @staticmethod
     def _is_live(projection: Projection, states: dict[str, TrackingState]) -> bool:
@@ -295,26 +336,20 @@ class ProjectionRunner:
         if conn is None:
             with self.engine.connect() as c:
                 return self.states(c)
-        rows = self._compiled(conn, "states").execute(conn).fetchall()
+        rows = self._select_states(conn).execute(conn).fetchall()
         return {row[0]: TrackingState(*row[:6]) for row in rows}
 
-    def _compiled(self, conn: Connection, which: str) -> CompiledSql:
-        key = (conn.dialect.name, which)
+    def _select_states(self, conn: Connection) -> CompiledSql:
+        key = (conn.dialect.name, "states")
         if key not in self._statements:
             t = self.tracking
-            statement = (
-                select(
-                    t.c.name,
-                    t.c.version,
-                    t.c.position,
-                    t.c.state,
-                    t.c.error_position,
-                    t.c.error,
-                )
-                if which == "states"
-                else t.update()
-                .where(t.c.name == bindparam("n"))
-                .values(position=bindparam("p"))
+            statement = select(
+                t.c.name,
+                t.c.version,
+                t.c.position,
+                t.c.state,
+                t.c.error_position,
+                t.c.error,
             )
             self._statements[key] = CompiledSql(statement, conn.dialect)
         return self._statements[key]

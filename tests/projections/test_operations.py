@@ -219,3 +219,26 @@ def test_a_rebuild_that_hits_a_poison_event_keeps_the_old_tables(
     assert store.kv.get(bot, "k") == 7
     assert {s.state for s in store.projections.status()} == {"live"}
     assert store.projections.verify() == []
+
+
+def test_a_projection_resumed_by_another_process_is_fed_again_by_this_one(
+    reopen: Callable[[], Store], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A store keeps the tracking states it last saw between writes; a change
+    # made by another connection must make it look again.
+    first = reopen()
+    first.bots.register("b")
+    monkeypatch.setattr(KvProjection, "_write", poison_on('"poison"'))
+    first.kv.set("b", "bad", "poison")
+    first.kv.set("b", "while-failed", 0)  # seen with kv failed, and kept
+    assert {s.name: s.state for s in first.projections.status()}["kv"] == "failed"
+    monkeypatch.undo()
+    second = reopen()  # its open resumes kv and catches it up
+    assert second.kv.get("b", "bad") == "poison"
+    assert second.kv.get("b", "while-failed") == 0
+    first.kv.set("b", "after", 1)
+    assert first.kv.get("b", "after") == 1
+    kv = {s.name: s for s in first.projections.status()}["kv"]
+    assert (kv.state, kv.lag) == ("live", 0)
+    second.close()
+    first.close()
