@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 class MemoryAuditProjection(Projection):
     name = "memory_audit"
-    version = 1
+    version = 2  # 2: index idx_audit_bot_log_order
 
     def define_tables(self) -> list[Table]:
         self.audit = audit_table(self)

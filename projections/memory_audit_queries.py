@@ -1,14 +1,18 @@
 """Reads of the memory audit read tables, returning public models.
 
 Rows with equal ``created_at`` are ordered by their log position, so the order
-never depends on the database's whim.
+never depends on the database's whim. On SQLite that order is the row's rowid:
+the projection inserts audit rows in log order (live and in a rebuild) and a
+new rowid is above every existing one, so the index on ``(bot_id, created_at)``
+read backwards gives the bot's newest rows with no sort and no join. PostgreSQL
+joins ``memory_audit_positions``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, literal_column, select
 
 from boternity_store.domain.memory_models import (
     AuditAction,
@@ -18,9 +22,10 @@ from boternity_store.domain.memory_models import (
 from boternity_store.domain.validation import decode_json_value
 
 from .timestamps import from_text
+from .trusted_models import trusted_builder
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from sqlalchemy import Engine, Select
 
     from .fast_reads import FastReads
     from .memory_audit import MemoryAuditProjection
@@ -38,19 +43,22 @@ class MemoryAuditQueries:
         self.shares = projection.shares
 
     def for_bot(self, bot_id: str, limit: int) -> list[MemoryAuditEntry]:
-        audit, positions = self.audit, self.positions
         rows = self.fast.rows(
             f"audit.for_bot.{limit}",
-            lambda: (
-                select(audit)
-                .join(positions, positions.c.id == audit.c.id)
-                .where(audit.c.bot_id == bindparam("bot_id"))
-                .order_by(audit.c.created_at.desc(), positions.c.position.desc())
-                .limit(limit)
-            ),
+            lambda: self._for_bot(limit),
             {"bot_id": bot_id},
         )
         return [_entry_of(*row) for row in rows]
+
+    def _for_bot(self, limit: int) -> Select[Any]:
+        audit, positions = self.audit, self.positions
+        query = select(audit).where(audit.c.bot_id == bindparam("bot_id"))
+        if self.engine.dialect.name == "sqlite":
+            log_order: Any = literal_column(f"{audit.name}.rowid")
+        else:
+            query = query.join(positions, positions.c.id == audit.c.id)
+            log_order = positions.c.position
+        return query.order_by(audit.c.created_at.desc(), log_order.desc()).limit(limit)
 
     def has_entry(self, audit_id: str) -> bool:
         audit = self.audit
@@ -111,12 +119,17 @@ def _entry_of(
 ) -> MemoryAuditEntry:
     """A ``memory_audit_log`` row (in column order) as an entry, unvalidated:
     rows come from our own projection."""
-    return MemoryAuditEntry.model_construct(
-        id=id,
-        bot_id=bot_id,
-        memory_id=memory_id,
-        action=action,
-        actor=actor,
-        details=None if details is None else decode_json_value(details),
-        created_at=from_text(created_at),
+    return _build_entry(
+        {
+            "id": id,
+            "bot_id": bot_id,
+            "memory_id": memory_id,
+            "action": action,
+            "actor": actor,
+            "details": None if details is None else decode_json_value(details),
+            "created_at": from_text(created_at),
+        }
     )
+
+
+_build_entry = trusted_builder(MemoryAuditEntry)

@@ -33,6 +33,11 @@ def audit_table(p: Projection) -> Table:
         Column("created_at", Text, nullable=False),
     )
     _index(p, "idx_audit_bot", table.c.bot_id, table.c.created_at.desc())
+    # Read backwards, it gives a bot's rows newest first, ties in log order
+    # (rowid), with no sort: see memory_audit_queries. SQLite only.
+    Index(
+        p.table_name("idx_audit_bot_log_order"), table.c.bot_id, table.c.created_at
+    ).ddl_if(dialect="sqlite")
     return table
 
 

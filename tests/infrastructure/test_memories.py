@@ -137,6 +137,9 @@ def test_equal_timestamps_are_ordered_by_log_position(
         ("m-2", "add"),
     ]
     assert actions(store.audit.get_for_memory("m-2")) == ["add", "share", "revoke"]
+    store.projections.rebuild(["memory_audit"])  # a rebuild keeps the order
+    rebuilt = [(e.memory_id, e.action) for e in store.audit.get_for_bot("bot-1")]
+    assert rebuilt == newest_first
     assert len(store.audit.get_for_bot("bot-1", limit=2)) == 2
     assert store.audit.get_for_bot("bot-1", limit=0) == []
 
