@@ -8,6 +8,7 @@ from boternity_store.domain import KvKey
 from boternity_store.domain.errors import InvalidInput
 from boternity_store.domain.models import KvEntry
 from boternity_store.domain.validation import (
+    MAX_ID_LENGTH,
     check_actor,
     check_identifier,
     decode_json_value,
@@ -127,6 +128,17 @@ class Kv:
 
 
 def _check_names(bot_id: str, key: str) -> None:
+    # The common case in one expression (reads are hot); anything else gets
+    # the full check and its message.
+    if (
+        type(bot_id) is str
+        and type(key) is str
+        and 0 < len(bot_id) <= MAX_ID_LENGTH
+        and 0 < len(key) <= MAX_ID_LENGTH
+        and bot_id.isprintable()
+        and key.isprintable()
+    ):
+        return
     check_identifier(bot_id, "bot_id")
     check_identifier(key, "key")
 

@@ -39,6 +39,31 @@ class FastReads:
         finally:
             cursor.close()
 
+    def point_reader(
+        self, name: str, build: Callable[[], Select[Any]], order: tuple[str, ...]
+    ) -> Callable[..., tuple[Any, ...] | None]:
+        """A function of the statement's parameters, given positionally in
+        ``order``, that returns its first row (or None): :meth:`rows` for the
+        hottest reads, with every lookup done once."""
+        compiled = self._statement(name, build)[0]
+        sql, params_of = compiled.sql, compiled.params
+        positional = compiled.names == order and not compiled.defaults
+
+        def read(*args: Any) -> tuple[Any, ...] | None:
+            try:
+                connection = self._local.dbapi
+            except AttributeError:
+                connection = self._connection()
+            params = (
+                args if positional else params_of(dict(zip(order, args, strict=True)))
+            )
+            cursor = connection.execute(sql, params)
+            row: tuple[Any, ...] | None = cursor.fetchone()
+            cursor.close()
+            return row
+
+        return read
+
     def close(self) -> None:
         with self._lock:
             for connection in self._opened:

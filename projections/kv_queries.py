@@ -24,23 +24,19 @@ class KvQueries:
     ) -> None:
         self.engine = engine
         self.fast = fast
-        self.kv = projection.kv
+        self.kv = kv = projection.kv
         self.versions = projection.versions
-
-    def value_json(self, bot_id: str, key: str) -> str | None:
-        kv = self.kv
-        rows = self.fast.rows(
+        self._read_value = fast.point_reader(
             "kv.value",
             lambda: select(kv.c.value).where(
                 kv.c.bot_id == bindparam("bot_id"), kv.c.key == bindparam("key")
             ),
-            {"bot_id": bot_id, "key": key},
+            order=("bot_id", "key"),
         )
-        return rows[0][0] if rows else None
 
     def get(self, bot_id: str, key: str) -> Any:
-        text = self.value_json(bot_id, key)
-        return None if text is None else decode_json_value(text)
+        row = self._read_value(bot_id, key)
+        return None if row is None else decode_json_value(row[0])
 
     def get_entry(self, bot_id: str, key: str) -> KvEntry | None:
         kv, versions = self.kv, self.versions
