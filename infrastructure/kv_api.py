@@ -14,6 +14,7 @@ from boternity_store.domain.validation import (
     decode_json_value,
     encode_json_value,
 )
+from boternity_store.projections.trusted_models import trusted_builder
 
 from .kv_pending import PendingKeys, pending_keys
 
@@ -144,12 +145,19 @@ def _check_names(bot_id: str, key: str) -> None:
 
 
 def _to_entry(entry: KvKey) -> KvEntry:
+    """The entry as the caller sees it. Not validated again: its fields were
+    checked when decided, and its times come from the store's UTC clock."""
     assert entry.value_json is not None  # set() always leaves a value
-    return KvEntry(
-        bot_id=entry.bot_id,
-        key=entry.key,
-        value=decode_json_value(entry.value_json),
-        version=entry.entry_version,
-        created_at=entry.created_at,
-        updated_at=entry.updated_at,
+    return _build_entry(
+        {
+            "bot_id": entry.bot_id,
+            "key": entry.key,
+            "value": decode_json_value(entry.value_json),
+            "version": entry.entry_version,
+            "created_at": entry.created_at,
+            "updated_at": entry.updated_at,
+        }
     )
+
+
+_build_entry = trusted_builder(KvEntry)
