@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, exc, or_, select
@@ -83,7 +82,7 @@ class ProjectionRunner:
         moved = self._apply_together(conn, live, states, recent)
         last = recent[-1][0]
         return {
-            name: replace(state, position=last) if name in moved else state
+            name: state._replace(position=last) if name in moved else state
             for name, state in states.items()
         }
 

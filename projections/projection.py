@@ -39,16 +39,13 @@ class Projection(ABC):
 
     def __init__(self, suffix: str = "") -> None:
         self.suffix = suffix
+        # The projection's row in ``projection_tracking`` (shadow copies differ).
+        self.tracking_name = self.name + suffix
         self.metadata = MetaData()
         self.tables: list[Table] = self.define_tables()
 
     def table_name(self, base: str) -> str:
         return base + self.suffix
-
-    @property
-    def tracking_name(self) -> str:
-        """The projection's row in ``projection_tracking`` (shadow copies differ)."""
-        return self.name + self.suffix
 
     def shadow(self, suffix: str) -> Projection:
         """A copy of this projection writing to tables named with ``suffix``."""

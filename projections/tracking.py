@@ -3,7 +3,7 @@ same transaction as the projection's view rows."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import Column, Integer, MetaData, Table, Text
 
@@ -22,8 +22,7 @@ tracking_table = Table(
 )
 
 
-@dataclass(frozen=True)
-class TrackingState:
+class TrackingState(NamedTuple):
     name: str
     version: int
     position: int
