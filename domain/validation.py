@@ -14,6 +14,9 @@ MAX_JSON_DEPTH = 64
 DEFAULT_MAX_VALUE_BYTES = 1024 * 1024
 
 JsonValue = Any  # any value json.loads can return
+# One encoder for every value: json.dumps builds a new one per call when given
+# options.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
 def check_identifier(value: object, what: str) -> str:
@@ -45,7 +48,7 @@ def encode_json_value(
     """Serialize a JSON value to canonical text, refusing anything that would not
     come back equal (sets, bytes, tuples, objects, NaN, deep nesting, huge sizes)."""
     _check_json(value, 0, what)
-    text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    text = _ENCODER.encode(value)
     size = len(text.encode("utf-8"))
     if size > max_bytes:
         raise InvalidInput(

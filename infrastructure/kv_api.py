@@ -73,7 +73,8 @@ class Kv:
                     value_json, actor=actor, at=at, expected_version=expected_version
                 )
             ctx.add(entry)
-            return _to_entry(entry)
+            # An immutable value need not be decoded again to hand back a copy.
+            return _to_entry(entry, value if type(value) in _IMMUTABLE else _DECODE)
 
         return self._writer.execute(command)
 
@@ -144,7 +145,11 @@ def _check_names(bot_id: str, key: str) -> None:
     check_identifier(key, "key")
 
 
-def _to_entry(entry: KvKey) -> KvEntry:
+_IMMUTABLE = frozenset({str, int, float, bool, type(None)})
+_DECODE: Any = object()
+
+
+def _to_entry(entry: KvKey, value: Any = _DECODE) -> KvEntry:
     """The entry as the caller sees it. Not validated again: its fields were
     checked when decided, and its times come from the store's UTC clock."""
     assert entry.value_json is not None  # set() always leaves a value
@@ -152,7 +157,9 @@ def _to_entry(entry: KvKey) -> KvEntry:
         {
             "bot_id": entry.bot_id,
             "key": entry.key,
-            "value": decode_json_value(entry.value_json),
+            "value": decode_json_value(entry.value_json)
+            if value is _DECODE
+            else value,
             "version": entry.entry_version,
             "created_at": entry.created_at,
             "updated_at": entry.updated_at,

@@ -64,6 +64,8 @@ class CompiledSql:
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         if len(rows) == 1:
             cursor.execute(self.sql, self.params(rows[0]))
+        elif self._pick is not None and not self.defaults:
+            cursor.executemany(self.sql, map(self._pick, rows))  # type: ignore[arg-type]
         else:
             cursor.executemany(self.sql, [self.params(row) for row in rows])  # type: ignore[arg-type]
         cursor.close()

@@ -26,13 +26,14 @@ StatementKey = tuple[Any, ...]
 
 
 # Compiled once per (dialect, statement shape), shared by every View.
-_COMPILED: dict[tuple[str, StatementKey], CompiledSql] = {}
+_COMPILED: dict[StatementKey, CompiledSql] = {}
 
 
 class View:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
         self._dialect = conn.dialect
+        self._dialect_name: str = conn.dialect.name
         self.position = 0
         self._pending: dict[str, list[tuple[CompiledSql, dict[str, Any]]]] = {}
 
@@ -56,17 +57,25 @@ class View:
     ) -> None:
         """Insert ``row``; if a row with the same ``key`` columns exists, set only
         the ``update`` columns."""
-        stmt_key = ("upsert", table.name, tuple(row), tuple(key), tuple(update))
-        self._queue(
-            table,
-            stmt_key,
-            dict(row),
-            _build_upsert,
-            self._dialect.name,
-            table,
-            key,
-            update,
+        # The hottest operation (every KV write): its statement is looked up
+        # here rather than through _queue.
+        stmt_key = (
+            self._dialect_name,
+            "upsert",
+            table.name,
+            tuple(row),
+            tuple(key),
+            tuple(update),
         )
+        compiled = _COMPILED.get(stmt_key)
+        if compiled is None:
+            statement = _build_upsert(self._dialect_name, table, key, update)
+            compiled = CompiledSql(statement, self._dialect, column_keys=list(row))
+            _COMPILED[stmt_key] = compiled
+        pending = self._pending.get(table.name)
+        if pending is None:
+            pending = self._pending[table.name] = []
+        pending.append((compiled, dict(row)))
 
     def update(self, table: Table, where: Mapping[str, Any], **values: Any) -> None:
         stmt_key = ("update", table.name, tuple(where), tuple(values))
@@ -110,7 +119,7 @@ class View:
         build: Callable[..., Executable],
         *build_args: Any,
     ) -> None:
-        cache_key = (self._dialect.name, key)
+        cache_key = (self._dialect_name, *key)
         compiled = _COMPILED.get(cache_key)
         if compiled is None:
             statement: Any = build(*build_args) if build_args else build()
