@@ -47,13 +47,15 @@ class _Slot:
     def __init__(self, command: Callable[[WriteContext], Any]) -> None:
         self.command = command
         self.done = False
-        self.ready = threading.Event()
+        # Only a caller that waits for another thread needs an event to wait on.
+        self.ready: threading.Event | None = None
         self.value: Any = None
         self.error: BaseException | None = None
 
     def finish(self) -> None:
         self.done = True
-        self.ready.set()
+        if self.ready is not None:
+            self.ready.set()
 
     def outcome(self) -> Any:
         if self.error is not None:
@@ -86,7 +88,10 @@ class Writer:
         with self._queue_lock:
             self._queue.append(slot)
             lead, self._leading = not self._leading, True
+            if not lead:
+                slot.ready = threading.Event()
         if not lead:
+            assert slot.ready is not None
             slot.ready.wait()
         if not slot.done:  # leader: commit everything queued so far
             self._lead()
@@ -103,7 +108,9 @@ class Writer:
         finally:
             with self._queue_lock:
                 if self._queue:  # woken without an outcome: it leads next
-                    self._queue[0].ready.set()
+                    ready = self._queue[0].ready
+                    assert ready is not None  # queued while this thread led
+                    ready.set()
                 else:
                     self._leading = False
 
