@@ -9,11 +9,10 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, exc, or_, select
+from sqlalchemy import exc
 
-from .compiled_sql import CompiledSql
 from .projection import FAILED, LIVE, EventLog, Positioned, Projection
-from .tracking import TrackingState, tracking_table
+from .tracking import TrackingRows, TrackingState, tracking_table
 from .view import View
 
 if TYPE_CHECKING:
@@ -40,8 +39,8 @@ class ProjectionRunner:
         self.batch_size = batch_size
         self.now = now
         self.tracking = tracking_table
+        self.tracking_rows = TrackingRows(now)
         self.lock = threading.RLock()
-        self._statements: dict[tuple[str, ...], CompiledSql] = {}
         self._route_cache: dict[
             tuple[str, ...], dict[type, list[tuple[Projection, Any, str]]]
         ] = {}
@@ -168,7 +167,7 @@ class ProjectionRunner:
         last = batch[-1][0]
         moved = tuple(name for name, position in seen.items() if last > position)
         if moved:
-            self._move(conn, moved).execute(conn, {"p": last}).close()
+            self.tracking_rows.move(conn, moved, last)
         return list(moved)
 
     def _routes(
@@ -181,18 +180,6 @@ class ProjectionRunner:
         if routes is None:
             routes = self._route_cache[key] = {}
         return routes
-
-    def _move(self, conn: Connection, names: tuple[str, ...]) -> CompiledSql:
-        key = (conn.dialect.name, "move", *names)
-        if key not in self._statements:
-            t = self.tracking
-            statement = (
-                t.update()
-                .where(or_(*(t.c.name == name for name in names)))
-                .values(position=bindparam("p"))
-            )
-            self._statements[key] = CompiledSql(statement, conn.dialect)
-        return self._statements[key]
 
     @staticmethod
     def _is_live(projection: Projection, states: dict[str, TrackingState]) -> bool:
@@ -215,11 +202,11 @@ class ProjectionRunner:
     ) -> int:
         """Apply the events of ``batch`` that ``projection`` has not seen yet (its
         position is read under the transaction's lock); return its new position."""
-        position = self._locked_position(conn, projection.tracking_name)
+        position = self.tracking_rows.locked_position(conn, projection.tracking_name)
         todo = [item for item in batch if item[0] > position]
         if todo:
             self.apply(conn, projection, todo)
-        return self._locked_position(conn, projection.tracking_name)
+        return self.tracking_rows.locked_position(conn, projection.tracking_name)
 
     def apply(
         self, conn: Connection, projection: Projection, todo: Sequence[Positioned]
@@ -245,7 +232,7 @@ class ProjectionRunner:
                 view.position = position
                 handler(projection, event, view)
         view.flush()
-        self.set_position(conn, projection.tracking_name, todo[-1][0])
+        self.tracking_rows.set_position(conn, projection.tracking_name, todo[-1][0])
 
     def _apply_one_by_one(
         self, conn: Connection, projection: Projection, todo: Sequence[Positioned]
@@ -276,17 +263,8 @@ class ProjectionRunner:
             type(event).__qualname__,
             message,
         )
-        t = self.tracking
-        conn.execute(
-            t.update()
-            .where(t.c.name == projection.tracking_name)
-            .values(
-                state=FAILED,
-                error_position=position,
-                error=message,
-                updated_at=self.now(),
-            )
-        )
+        name = projection.tracking_name
+        self.tracking_rows.mark_failed(conn, name, position, message)
 
     def ensure_schema(self) -> list[Projection]:
         """Create missing read tables and tracking rows (position 0), put failed
@@ -311,55 +289,15 @@ class ProjectionRunner:
     def reset_tracking(
         self, conn: Connection, projection: Projection, state: str
     ) -> None:
-        t = self.tracking
-        conn.execute(t.delete().where(t.c.name == projection.tracking_name))
-        conn.execute(
-            t.insert().values(
-                name=projection.tracking_name,
-                version=projection.version,
-                position=0,
-                state=state,
-                updated_at=self.now(),
-            )
+        self.tracking_rows.reset(
+            conn, projection.tracking_name, projection.version, state
         )
 
     def set_state(self, conn: Connection, tracking_name: str, state: str) -> None:
-        t = self.tracking
-        conn.execute(
-            t.update()
-            .where(t.c.name == tracking_name)
-            .values(state=state, error=None, error_position=None, updated_at=self.now())
-        )
+        self.tracking_rows.set_state(conn, tracking_name, state)
 
     def states(self, conn: Connection | None = None) -> dict[str, TrackingState]:
         if conn is None:
             with self.engine.connect() as c:
-                return self.states(c)
-        rows = self._select_states(conn).execute(conn).fetchall()
-        return {row[0]: TrackingState(*row[:6]) for row in rows}
-
-    def _select_states(self, conn: Connection) -> CompiledSql:
-        key = (conn.dialect.name, "states")
-        if key not in self._statements:
-            t = self.tracking
-            statement = select(
-                t.c.name,
-                t.c.version,
-                t.c.position,
-                t.c.state,
-                t.c.error_position,
-                t.c.error,
-            )
-            self._statements[key] = CompiledSql(statement, conn.dialect)
-        return self._statements[key]
-
-    def _locked_position(self, conn: Connection, name: str) -> int:
-        t = self.tracking
-        row = conn.execute(
-            select(t.c.position).where(t.c.name == name).with_for_update()
-        ).one()
-        return int(row.position)
-
-    def set_position(self, conn: Connection, name: str, position: int) -> None:
-        t = self.tracking
-        conn.execute(t.update().where(t.c.name == name).values(position=position))
+                return self.tracking_rows.states(c)
+        return self.tracking_rows.states(conn)

@@ -1,11 +1,18 @@
 """Where each projection is in the log: one row per projection, written in the
-same transaction as the projection's view rows."""
+same transaction as the projection's view rows, and the statements on it."""
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import Column, Integer, MetaData, Table, Text
+from sqlalchemy import Column, Integer, MetaData, Table, Text, bindparam, or_, select
+
+from .compiled_sql import CompiledSql
+from .projection import FAILED
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 tracking_metadata = MetaData()
 
@@ -29,3 +36,90 @@ class TrackingState(NamedTuple):
     state: str
     error_position: int | None
     error: str | None
+
+
+class TrackingRows:
+    """The statements on ``projection_tracking``; hot ones compiled once."""
+
+    def __init__(self, now: Callable[[], str]) -> None:
+        self.now = now
+        self.table = tracking_table
+        self._statements: dict[tuple[str, ...], CompiledSql] = {}
+
+    def states(self, conn: Connection) -> dict[str, TrackingState]:
+        rows = self._compiled(conn, ("states",), self._select).execute(conn)
+        return {row[0]: TrackingState(*row[:6]) for row in rows.fetchall()}
+
+    def move(self, conn: Connection, names: tuple[str, ...], position: int) -> None:
+        """Set the position of the projections ``names``, in one statement."""
+        t = self.table
+
+        def build() -> Any:
+            where = or_(*(t.c.name == name for name in names))
+            return t.update().where(where).values(position=bindparam("p"))
+
+        self._compiled(conn, ("move", *names), build).execute(
+            conn, {"p": position}
+        ).close()
+
+    def set_position(self, conn: Connection, name: str, position: int) -> None:
+        t = self.table
+        conn.execute(t.update().where(t.c.name == name).values(position=position))
+
+    def locked_position(self, conn: Connection, name: str) -> int:
+        """The position, read under the transaction's write lock."""
+        t = self.table
+        row = conn.execute(
+            select(t.c.position).where(t.c.name == name).with_for_update()
+        ).one()
+        return int(row.position)
+
+    def reset(self, conn: Connection, name: str, version: int, state: str) -> None:
+        t = self.table
+        conn.execute(t.delete().where(t.c.name == name))
+        conn.execute(
+            t.insert().values(
+                name=name,
+                version=version,
+                position=0,
+                state=state,
+                updated_at=self.now(),
+            )
+        )
+
+    def set_state(self, conn: Connection, name: str, state: str) -> None:
+        t = self.table
+        conn.execute(
+            t.update()
+            .where(t.c.name == name)
+            .values(state=state, error=None, error_position=None, updated_at=self.now())
+        )
+
+    def mark_failed(
+        self, conn: Connection, name: str, position: int, message: str
+    ) -> None:
+        t = self.table
+        conn.execute(
+            t.update()
+            .where(t.c.name == name)
+            .values(
+                state=FAILED,
+                error_position=position,
+                error=message,
+                updated_at=self.now(),
+            )
+        )
+
+    def _select(self) -> Any:
+        t = self.table
+        columns = ("name", "version", "position", "state", "error_position", "error")
+        return select(*(t.c[name] for name in columns))
+
+    def _compiled(
+        self, conn: Connection, key: tuple[str, ...], build: Callable[[], Any]
+    ) -> CompiledSql:
+        full_key = (conn.dialect.name, *key)
+        compiled = self._statements.get(full_key)
+        if compiled is None:
+            compiled = self._statements[full_key] = CompiledSql(build(), conn.dialect)
+        return compiled
