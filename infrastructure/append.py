@@ -15,7 +15,8 @@ library's ``IntegrityError`` and record nothing; the writer then decides again.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
 
@@ -23,7 +24,7 @@ from eventsourcing.persistence import IntegrityError
 
 if TYPE_CHECKING:
     from eventsourcing.domain import Aggregate
-    from sqlalchemy import Connection, Engine
+    from sqlalchemy import Engine
 
     from boternity_store.projections import ProjectionRunner
     from boternity_store.projections.projection import Positioned
@@ -97,56 +98,62 @@ class OneTransactionAppend:
     def _record(
         self, staged: StagedWrite, *, project: bool
     ) -> tuple[list[Positioned], bool]:
-        # BEGIN and COMMIT go straight to the driver: SQLAlchemy's transaction
-        # layer would cost more than the statements. A handler that executes
-        # through SQLAlchemy makes it join this transaction (see engines.py).
-        dbapi, conn = self._dbapi, self._conn
-        self._known, known = None, self._known
-        dbapi.execute("BEGIN IMMEDIATE")
-        try:
-            cursor = dbapi.cursor()
-            ids = []
-            try:
-                for stored in staged.stored_events:
-                    cursor.execute(self._insert_event, _row(stored))
-                    ids.append(cursor.lastrowid)
-            except sqlite3.IntegrityError as error:
-                raise IntegrityError(error) from error
-            if staged.stored_snapshots and self._insert_snapshot is not None:
-                cursor.executemany(
-                    self._insert_snapshot, [_row(s) for s in staged.stored_snapshots]
-                )
-            recent: list[Positioned] = list(zip(ids, staged.events, strict=True))
+        known, self._known = self._known, None
+        with self._transaction() as cursor:
+            recent = self._insert(cursor, staged)
             states = None
             if project:
                 (data_version,) = cursor.execute("PRAGMA data_version").fetchone()
-                valid = known is not None and known[0] == data_version
+                unchanged = known is not None and known[0] == data_version
                 try:
                     states = self.runner.apply_appended(
-                        conn, recent, known[1] if valid and known else None
+                        self._conn, recent, known[1] if unchanged and known else None
                     )
                 except Exception as error:
                     raise _ProjectionRaised from error
+        if states is not None:
+            self._known = (data_version, states)
+        return recent, states is not None
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Any]:
+        """BEGIN IMMEDIATE ... COMMIT, straight on the driver: SQLAlchemy's
+        transaction layer would cost more than the statements. A handler that
+        executes through SQLAlchemy joins this transaction (see engines.py), so
+        the end goes through SQLAlchemy when it has one open."""
+        dbapi, conn = self._dbapi, self._conn
+        dbapi.execute("BEGIN IMMEDIATE")
+        try:
+            yield dbapi.cursor()
+            if conn.in_transaction():
+                conn.commit()
+            else:
+                dbapi.commit()
         except BaseException:
             if conn.in_transaction():
                 conn.rollback()
             else:
                 dbapi.rollback()
             raise
-        if conn.in_transaction():
-            conn.commit()
-        else:
-            dbapi.commit()
-        if states is not None:
-            self._known = (data_version, states)
-        return recent, states is not None
+
+    def _insert(self, cursor: Any, staged: StagedWrite) -> list[Positioned]:
+        """Insert the events (their rowids are their positions in the log) and
+        the snapshots, as the library's recorders would."""
+        ids = []
+        try:
+            for stored in staged.stored_events:
+                cursor.execute(self._insert_event, _row(stored))
+                ids.append(cursor.lastrowid)
+        except sqlite3.IntegrityError as error:
+            raise IntegrityError(error) from error
+        if staged.stored_snapshots and self._insert_snapshot is not None:
+            cursor.executemany(
+                self._insert_snapshot, [_row(s) for s in staged.stored_snapshots]
+            )
+        return list(zip(ids, staged.events, strict=True))
 
     def close(self) -> None:
         self._conn.close()
-
-
-def _cursor(conn: Connection) -> Any:
-    return conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
 
 
 def _row(stored: Any) -> tuple[Any, ...]:

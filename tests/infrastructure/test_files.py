@@ -198,8 +198,13 @@ def test_deleting_the_bot_removes_its_file_rows(
     assert rows(store, "SELECT file_id FROM bot_file_versions") == [(kept.id,)]
     assert rows(store, "SELECT file_id FROM bot_file_status") == [(kept.id,)]
     assert store.files.list_files(bot) == []
+    # That handler read through SQLAlchemy inside the write's transaction; the
+    # next writes on this store still commit (and are projected) normally.
+    store.files.put("bot-2", "b.txt", size_bytes=1, actor="u")
+    assert len(store.files.list_files("bot-2")) == 2
     store.close()
     again = reopen()
+    assert len(again.files.list_files("bot-2")) == 2
     again.bots.register(bot)
     assert again.files.list_files(bot) == []
     assert again.files.get_file_by_id(file.id) is None
