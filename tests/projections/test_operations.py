@@ -242,3 +242,27 @@ def test_a_projection_resumed_by_another_process_is_fed_again_by_this_one(
     assert (kv.state, kv.lag) == ("live", 0)
     second.close()
     first.close()
+
+
+def test_a_rebuild_leaves_the_same_schema_as_a_new_store(
+    store: Store, bot: str, db_url: str
+) -> None:
+    # Shadows are loaded without their secondary indexes; the swap adds them.
+    def schema() -> list[tuple[str, str, str]]:
+        with raw(db_url) as db:
+            rows = db.execute(
+                "SELECT type, name, sql FROM sqlite_master "
+                "WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name"
+            ).fetchall()
+        # A renamed table's CREATE statement names it in quotes.
+        return [(kind, name, sql.replace('"', "")) for kind, name, sql in rows]
+
+    fill(store, bot)
+    store.bots.register("gone")
+    store.memories.add("gone", "m", actor="a")
+    store.bots.delete("gone")  # a handler deleting by bot_id, index-less shadow
+    before = schema()
+    assert any(name == "idx_audit_bot_log_order" for _, name, _ in before)
+    store.projections.rebuild()
+    assert schema() == before
+    assert store.projections.verify() == []
