@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 
 
 def to_text(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+    if moment.tzinfo is not UTC:  # events carry the store's UTC clock
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(timespec="microseconds")
 
 
 def from_text(text: str) -> datetime:
