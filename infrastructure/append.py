@@ -22,6 +22,8 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 
+from .foreign_writes import ForeignWrites
+
 if TYPE_CHECKING:
     from eventsourcing.domain import Aggregate
     from sqlalchemy import Engine
@@ -34,6 +36,9 @@ if TYPE_CHECKING:
 
 
 class Appender(Protocol):
+    def before_decide(self) -> None:
+        """Forget cached streams that other processes appended to."""
+
     def append(self, aggregates: Iterable[Aggregate]) -> None: ...
 
     def close(self) -> None: ...
@@ -43,12 +48,17 @@ class SeparateTransactions:
     def __init__(self, app: EventStoreApplication, runner: ProjectionRunner) -> None:
         self.app = app
         self.runner = runner
+        self.foreign = ForeignWrites(app)  # reads the log's head before each write
+
+    def before_decide(self) -> None:
+        self.foreign.forget()
 
     def append(self, aggregates: Iterable[Aggregate]) -> None:
         recordings = self.app.save_aggregates(aggregates)
-        self.runner.catch_up(
-            recent=[(r.notification.id, r.domain_event) for r in recordings]
-        )
+        recent = [(r.notification.id, r.domain_event) for r in recordings]
+        if recent:
+            self.foreign.appended(recent[0][0], recent[-1][0])
+        self.runner.catch_up(recent=recent)
 
     def close(self) -> None:
         pass
@@ -79,6 +89,21 @@ class OneTransactionAppend:
             else None
         )
         self._known: tuple[int, dict[str, TrackingState]] | None = None
+        self._data_version = self._current_data_version()
+        self.foreign = ForeignWrites(app, maybe_changed=self._data_version_changed)
+
+    def before_decide(self) -> None:
+        self.foreign.forget()
+
+    def _current_data_version(self) -> int:
+        (version,) = self._dbapi.execute("PRAGMA data_version").fetchone()
+        return int(version)
+
+    def _data_version_changed(self) -> bool:
+        """Whether another connection committed since the last call."""
+        version = self._current_data_version()
+        changed, self._data_version = version != self._data_version, version
+        return changed
 
     def append(self, aggregates: Iterable[Aggregate]) -> None:
         staged = self.app.stage(aggregates)
@@ -91,6 +116,7 @@ class OneTransactionAppend:
                 # Record the events alone; the runner's own catch-up then stops
                 # only the projection whose handler fails.
                 recent, projected = self._record(staged, project=False)
+            self.foreign.appended(recent[0][0], recent[-1][0])
             self.app.adopt(staged)
             if not projected:
                 self.runner.catch_up(recent=recent)

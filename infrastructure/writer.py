@@ -119,6 +119,7 @@ class Writer:
         the others run again without it (it may have changed shared state)."""
         try:
             while group:
+                self.appender.before_decide()
                 context = WriteContext(self.app, self.clock)
                 failed = self._run_group(context, group)
                 if not failed:
@@ -172,6 +173,7 @@ class Writer:
             yield
             return
         with self._lock:
+            self.appender.before_decide()
             context = WriteContext(self.app, self.clock)
             self._batch, self._batch_context = [], context
             self._batch_thread = threading.get_ident()
@@ -200,6 +202,7 @@ class Writer:
     ) -> list[Any]:
         for attempt in range(MAX_ATTEMPTS):
             if decided is None:
+                self.appender.before_decide()
                 fresh = WriteContext(self.app, self.clock, optimistic=attempt == 0)
                 context, to_run = fresh, commands
             else:  # a batch whose commands already ran once

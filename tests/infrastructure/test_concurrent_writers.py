@@ -8,7 +8,9 @@ import sys
 import threading
 from collections.abc import Callable
 
-from boternity_store.infrastructure import Store, VersionConflict
+import pytest
+
+from boternity_store.infrastructure import BotNotFound, Store, VersionConflict
 
 
 def test_two_processes_alternating_on_one_key_never_lose_a_write(
@@ -112,3 +114,22 @@ def test_two_os_processes_writing_the_same_keys_at_once_lose_nothing(
     assert len(acknowledged) == 2 * writes
     assert store.projections.verify() == []
     assert {s.lag for s in store.projections.status()} == {0}
+
+
+def test_a_bot_deleted_by_another_process_refuses_writes_here(
+    reopen: Callable[[], Store],
+) -> None:
+    # The KV write appends to the key's stream, not the bot's: no version
+    # conflict would catch a stale "live" bot. This store must see the delete.
+    here, there = reopen(), reopen()
+    here.bots.register("bot-1")
+    here.kv.set("bot-1", "k", 1)  # the bot is cached here as live
+    there.bots.delete("bot-1")
+    with pytest.raises(BotNotFound):
+        here.kv.set("bot-1", "k", 2)
+    with pytest.raises(BotNotFound), here.batch():
+        here.kv.set("bot-1", "other", 3)
+    assert here.kv.get("bot-1", "k") is None
+    assert here.history.head() == there.history.head()
+    there.bots.register("bot-1")  # a new incarnation, seen here too
+    assert here.kv.set("bot-1", "k", 4).version == 1

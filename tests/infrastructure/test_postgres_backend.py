@@ -50,3 +50,16 @@ def test_rebuild_and_verify_work_on_postgres(pg_url: str) -> None:
         store.projections.rebuild(["kv"])
         assert store.projections.verify() == []
         assert store.kv.get("b", "k1") == 29
+
+
+def test_a_bot_deleted_by_another_process_refuses_writes_here_on_postgres(
+    pg_url: str,
+) -> None:
+    with open_store(pg_url) as here, open_store(pg_url) as there:
+        here.bots.register("bot-1")
+        here.kv.set("bot-1", "k", 1)  # cached here as live
+        there.bots.delete("bot-1")
+        with pytest.raises(BotNotFound):
+            here.kv.set("bot-1", "k", 2)
+        there.bots.register("bot-1")  # a new incarnation, seen here too
+        assert here.kv.set("bot-1", "k", 3).version == 1
