@@ -14,6 +14,8 @@ from collections.abc import Callable
 from contextlib import suppress
 from typing import TYPE_CHECKING
 
+from eventsourcing.application import LRUCache
+
 if TYPE_CHECKING:
     from .application import EventStoreApplication
 
@@ -51,8 +53,14 @@ class ForeignWrites:
         self.seen = max(self.seen, last)
 
     def _evict(self, after: int, upto: int) -> None:
-        cache = self.app.repository.cache
+        repository = self.app.repository
+        cache = repository.cache
         if cache is None:
+            return
+        if isinstance(cache, LRUCache) and upto - after > cache.maxsize:
+            # More foreign events than cached aggregates: start afresh rather
+            # than read them all.
+            repository.cache = LRUCache(cache.maxsize)
             return
         while after < upto:
             notifications = self.app.recorder.select_notifications(

@@ -133,3 +133,20 @@ def test_a_bot_deleted_by_another_process_refuses_writes_here(
     assert here.history.head() == there.history.head()
     there.bots.register("bot-1")  # a new incarnation, seen here too
     assert here.kv.set("bot-1", "k", 4).version == 1
+
+
+def test_more_foreign_events_than_cached_aggregates_start_a_fresh_cache(
+    reopen: Callable[[], Store],
+) -> None:
+    here, there = reopen(), reopen()
+    here.bots.register("bot-1")
+    here.kv.set("bot-1", "k", 1)
+    cache = here._app.repository.cache
+    assert cache is not None
+    cache.maxsize = 3  # type: ignore[attr-defined]
+    for i in range(5):
+        there.kv.set("bot-1", f"other-{i}", i)
+    there.bots.delete("bot-1")
+    with pytest.raises(BotNotFound):
+        here.kv.set("bot-1", "k", 2)
+    assert here._app.repository.cache is not cache
