@@ -1,7 +1,8 @@
 """Where a command's events become durable, and projected.
 
 An appender records the pending events of the aggregates a command changed,
-all in one transaction, and brings the projections up to date before it
+in the order the commands left them (``WriteContext.sequence``), all in one
+transaction, and brings the projections up to date before it
 returns. A concurrent append to one of the same streams makes it raise the
 library's ``IntegrityError`` and record nothing; the writer then decides again.
 
@@ -15,7 +16,7 @@ library's ``IntegrityError`` and record nothing; the writer then decides again.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
@@ -32,14 +33,16 @@ if TYPE_CHECKING:
     from boternity_store.projections.projection import Positioned
     from boternity_store.projections.tracking import TrackingState
 
-    from .application import EventStoreApplication, StagedWrite
+    from .application import EventStoreApplication, Sequenced, StagedWrite
 
 
 class Appender(Protocol):
     def before_decide(self) -> None:
         """Forget cached streams that other processes appended to."""
 
-    def append(self, aggregates: Iterable[Aggregate]) -> None: ...
+    def append(
+        self, aggregates: Iterable[Aggregate], sequence: Sequence[Sequenced] = ()
+    ) -> None: ...
 
     def close(self) -> None: ...
 
@@ -53,8 +56,10 @@ class SeparateTransactions:
     def before_decide(self) -> None:
         self.foreign.forget()
 
-    def append(self, aggregates: Iterable[Aggregate]) -> None:
-        recordings = self.app.save_aggregates(aggregates)
+    def append(
+        self, aggregates: Iterable[Aggregate], sequence: Sequence[Sequenced] = ()
+    ) -> None:
+        recordings = self.app.save_aggregates(aggregates, sequence)
         recent = [(r.notification.id, r.domain_event) for r in recordings]
         if recent:
             self.foreign.appended(recent[0][0], recent[-1][0])
@@ -105,8 +110,10 @@ class OneTransactionAppend:
         changed, self._data_version = version != self._data_version, version
         return changed
 
-    def append(self, aggregates: Iterable[Aggregate]) -> None:
-        staged = self.app.stage(aggregates)
+    def append(
+        self, aggregates: Iterable[Aggregate], sequence: Sequence[Sequenced] = ()
+    ) -> None:
+        staged = self.app.stage(aggregates, sequence)
         if not staged.events:
             return
         with self.runner.lock:

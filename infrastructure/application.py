@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from eventsourcing.application import Application, ProcessingEvent
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
     from uuid import UUID
 
     from eventsourcing.domain import Aggregate
@@ -22,6 +22,27 @@ SNAPSHOT_INTERVAL = 100
 # Keys are many and each is written rarely, so a key often comes back cold from
 # the store: a short interval keeps that reload to a few events.
 KV_SNAPSHOT_INTERVAL = 20
+
+
+Sequenced = tuple["Aggregate", int]  # an aggregate and a count of its new events
+
+
+def in_sequence(
+    collected: dict[UUID, tuple[Aggregate, Sequence[Any]]],
+    sequence: Sequence[Sequenced],
+) -> list[Any]:
+    """The collected events in the order ``sequence`` gives (runs of each
+    aggregate's events, as commands left them); any not in it follow, grouped
+    by aggregate."""
+    taken: dict[UUID, int] = {}
+    ordered: list[Any] = []
+    for aggregate, count in sequence:
+        start = taken.get(aggregate.id, 0)
+        ordered.extend(collected[aggregate.id][1][start : start + count])
+        taken[aggregate.id] = start + count
+    for aggregate_id, (_, events) in collected.items():
+        ordered.extend(events[taken.get(aggregate_id, 0) :])
+    return ordered
 
 
 @dataclass
@@ -63,31 +84,38 @@ class EventStoreApplication(Application[Any]):
             }
         )
 
-    def save_aggregates(self, aggregates: Iterable[Aggregate]) -> list[Recording[Any]]:
+    def save_aggregates(
+        self, aggregates: Iterable[Aggregate], sequence: Sequence[Sequenced] = ()
+    ) -> list[Recording[Any]]:
         """``save()`` for aggregates only: the same steps (record in one
         transaction, cache, snapshot), minus the runtime Protocol checks that
-        ``save()`` makes per object, which cost more than the insert itself."""
+        ``save()`` makes per object, which cost more than the insert itself.
+        Events are recorded in ``sequence`` order (see :func:`in_sequence`)."""
         processing_event: ProcessingEvent[Any] = ProcessingEvent()
-        for aggregate in aggregates:
-            processing_event.events.extend(aggregate.collect_events())
-            processing_event.aggregates[aggregate.id] = aggregate
+        collected = {a.id: (a, a.collect_events()) for a in aggregates}
+        processing_event.events.extend(in_sequence(collected, sequence))
+        for aggregate_id, (aggregate, _) in collected.items():
+            processing_event.aggregates[aggregate_id] = aggregate
         recordings = self._record(processing_event)
         self._take_snapshots(processing_event)
         self._notify(recordings)
         return recordings
 
-    def stage(self, aggregates: Iterable[Aggregate]) -> StagedWrite:
-        """Collect and serialise the aggregates' pending events, and a snapshot of
-        each aggregate whose new events cross its snapshot interval. Snapshots
-        are taken from the aggregate in hand (the library reloads it instead)."""
-        staged = StagedWrite()
+    def stage(
+        self, aggregates: Iterable[Aggregate], sequence: Sequence[Sequenced] = ()
+    ) -> StagedWrite:
+        """Collect and serialise the aggregates' pending events, in ``sequence``
+        order, and a snapshot of each aggregate whose new events cross its
+        snapshot interval. Snapshots are taken from the aggregate in hand (the
+        library reloads it instead)."""
         to_stored = self.mapper.to_stored_event
+        staged = StagedWrite()
+        collected = {a.id: (a, a.collect_events()) for a in aggregates}
+        staged.events = in_sequence(collected, sequence)
+        staged.stored_events = list(map(to_stored, staged.events))
         intervals = self.snapshotting_intervals
-        for aggregate in aggregates:
-            new = aggregate.collect_events()
-            staged.aggregates[aggregate.id] = aggregate
-            staged.events.extend(new)
-            staged.stored_events.extend(map(to_stored, new))
+        for aggregate_id, (aggregate, new) in collected.items():
+            staged.aggregates[aggregate_id] = aggregate
             interval = intervals.get(type(aggregate))
             if interval and any(e.originator_version % interval == 0 for e in new):
                 snapshot_class = getattr(type(aggregate), "Snapshot", None)

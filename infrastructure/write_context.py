@@ -33,6 +33,10 @@ class WriteContext:
         self.optimistic = optimistic
         self._loaded: dict[UUID, Aggregate | None] = {}
         self.touched: dict[UUID, Aggregate] = {}
+        # In the order commands left them: (aggregate, how many new events).
+        self.sequence: list[tuple[Aggregate, int]] = []
+        self._sequenced: dict[UUID, int] = {}
+        self._added_since_seal: dict[UUID, Aggregate] = {}
 
     def now(self) -> datetime:
         return self.clock()
@@ -63,9 +67,22 @@ class WriteContext:
         return self._loaded.get(aggregate_id)
 
     def add(self, aggregate: A) -> A:
+        """Record that the running command changed ``aggregate``."""
         self._loaded[aggregate.id] = aggregate
         self.touched[aggregate.id] = aggregate
+        self._added_since_seal[aggregate.id] = aggregate
         return aggregate
+
+    def seal(self) -> None:
+        """After each command: note the events it left pending on what it
+        added, so that they are appended in the order the commands ran."""
+        for aggregate_id, aggregate in self._added_since_seal.items():
+            pending = len(aggregate.pending_events)
+            new = pending - self._sequenced.get(aggregate_id, 0)
+            if new > 0:
+                self.sequence.append((aggregate, new))
+                self._sequenced[aggregate_id] = pending
+        self._added_since_seal.clear()
 
     def live_bot(self, bot_id: str) -> Bot:
         bot = self.get(Bot, Bot.create_id(bot_id))

@@ -82,6 +82,7 @@ class Writer:
         if self._batch_thread == threading.get_ident():
             assert self._batch is not None and self._batch_context is not None
             result = command(self._batch_context)
+            self._batch_context.seal()
             self._batch.append(command)
             return result
         slot = _Slot(command)
@@ -141,6 +142,7 @@ class Writer:
         for slot in group:
             try:
                 slot.value = slot.command(context)
+                context.seal()
             except Exception as error:
                 slot.error = error
                 slot.finish()
@@ -151,7 +153,7 @@ class Writer:
         if not context.touched:
             return
         try:
-            self.appender.append(context.touched.values())
+            self.appender.append(context.touched.values(), context.sequence)
         except IntegrityError:
             # Another process wrote meanwhile: decide again, one command at a time.
             context.evict()
@@ -208,10 +210,13 @@ class Writer:
             else:  # a batch whose commands already ran once
                 context, to_run, decided = decided, [], None
             try:
-                results = [command(context) for command in to_run]
+                results = []
+                for command in to_run:
+                    results.append(command(context))
+                    context.seal()
                 if not context.touched:
                     return results
-                self.appender.append(context.touched.values())
+                self.appender.append(context.touched.values(), context.sequence)
             except IntegrityError:
                 context.evict()  # another writer got there first: decide again
                 continue

@@ -18,10 +18,10 @@ def test_concurrent_writes_are_committed_together_with_their_own_results(
     saves: list[int] = []
     original_append = store._writer.appender.append
 
-    def counting_append(aggregates: Any) -> Any:
+    def counting_append(aggregates: Any, *rest: Any) -> Any:
         aggregates = list(aggregates)
         saves.append(len(aggregates))
-        return original_append(aggregates)
+        return original_append(aggregates, *rest)
 
     monkeypatch.setattr(store._writer.appender, "append", counting_append)
     results: dict[int, Any] = {}

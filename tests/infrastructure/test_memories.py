@@ -368,3 +368,27 @@ def test_a_long_lived_memory_is_restored_from_its_snapshot_after_a_restart(
     with pytest.raises(AlreadyExists):  # its audit id is still known
         again.audit.log(first_share)
     assert len(again.audit.get_for_memory("m-1")) == 123
+
+
+def test_a_batch_appends_its_events_in_call_order(
+    store: Store, bots: tuple[str, str]
+) -> None:
+    head = store.history.head()
+    with store.batch():
+        store.memories.add("bot-1", "m-1", actor="a")
+        store.kv.set("bot-1", "k", 1)
+        store.memories.add("bot-1", "m-2", actor="a")
+        store.memories.share("bot-1", "m-1", with_bot_id="bot-2", actor="a")
+        store.kv.set("bot-1", "k", 2)
+    logged = [(e.type, e.data.get("memory_id") or e.data.get("key"))
+              for e in store.history.events(after=head)]
+    assert logged == [
+        ("Memory.Added", "m-1"),
+        ("KvKey.FirstValueSet", "k"),
+        ("Memory.Added", "m-2"),
+        ("Memory.Shared", "m-1"),
+        ("KvKey.ValueSet", "k"),
+    ]
+    # Equal timestamps (the test clock stands still): audit rows follow it too.
+    newest_first = [(e.memory_id, e.action) for e in store.audit.get_for_bot("bot-1")]
+    assert newest_first == [("m-1", "share"), ("m-2", "add"), ("m-1", "add")]

@@ -45,3 +45,23 @@ def test_memory_actions_and_audit_queries_work_on_postgres(pg_url: str) -> None:
         store.bots.delete("bot-1")
         assert store.audit.get_for_bot("bot-1") == []
         assert store.memories.get("t") is None
+
+
+def test_a_batch_appends_its_events_in_call_order_on_postgres(pg_url: str) -> None:
+    with open_store(pg_url, clock=FakeClock()) as store:
+        store.bots.register("bot-1")
+        store.bots.register("bot-2")
+        head = store.history.head()
+        with store.batch():
+            store.memories.add("bot-1", "m-1", actor="a")
+            store.memories.add("bot-1", "m-2", actor="a")
+            store.memories.share("bot-1", "m-1", with_bot_id="bot-2", actor="a")
+        events = store.history.events(after=head)
+        logged = [(e.type, e.data["memory_id"]) for e in events]
+        assert logged == [
+            ("Memory.Added", "m-1"),
+            ("Memory.Added", "m-2"),
+            ("Memory.Shared", "m-1"),
+        ]
+        rows = [(e.memory_id, e.action) for e in store.audit.get_for_bot("bot-1")]
+        assert rows == [("m-1", "share"), ("m-2", "add"), ("m-1", "add")]
