@@ -8,15 +8,7 @@ import sys
 
 import pytest
 
-from boternity_store.infrastructure.cli import main
-
-
-def run(
-    capsys: pytest.CaptureFixture[str], url: str, *args: str
-) -> tuple[int, str, str]:
-    code = main(["--url", url, *args])
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.cli.cli_run import run
 
 
 def test_bots_and_kv_round_trip(

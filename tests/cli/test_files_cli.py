@@ -7,16 +7,8 @@ from typing import Any
 
 import pytest
 
-from boternity_store.infrastructure.cli import main
 from boternity_store.infrastructure.cli.files import app as files_app
-
-
-def run(
-    capsys: pytest.CaptureFixture[str], url: str, *args: str
-) -> tuple[int, str, str]:
-    code = main(["--url", url, *args])
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.cli.cli_run import run
 
 
 def run_json(capsys: pytest.CaptureFixture[str], url: str, *args: str) -> Any:

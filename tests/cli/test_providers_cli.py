@@ -7,16 +7,14 @@ from datetime import datetime
 
 import pytest
 
-from boternity_store.infrastructure.cli import main
 from boternity_store.infrastructure.cli.providers import app
+from tests.cli.cli_run import run as cli_run
 
 Capsys = pytest.CaptureFixture[str]
 
 
 def run(capsys: Capsys, url: str, *args: str) -> tuple[int, str, str]:
-    code = main(["--url", url, "providers", *args])
-    out, err = capsys.readouterr()
-    return code, out, err
+    return cli_run(capsys, url, "providers", *args)
 
 
 def test_failures_open_the_circuit_and_requests_are_rejected(
