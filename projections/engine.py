@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import exc
 
 from .projection import FAILED, LIVE, EventLog, Positioned, Projection
-from .tracking import TrackingRows, TrackingState, tracking_table
+from .tracking import TrackingRows, TrackingState
 from .view import View
 
 if TYPE_CHECKING:
@@ -38,7 +38,6 @@ class ProjectionRunner:
         self.projections = list(projections)
         self.batch_size = batch_size
         self.now = now
-        self.tracking = tracking_table
         self.tracking_rows = TrackingRows(now)
         self.lock = threading.RLock()
         self._route_cache: dict[
@@ -272,7 +271,7 @@ class ProjectionRunner:
         return the projections whose stored schema version differs from the code's."""
         stale = []
         with self.engine.begin() as conn:
-            tracking_table.create(conn, checkfirst=True)
+            self.tracking_rows.create(conn)
             known = self.states(conn)
             for projection in self.projections:
                 state = known.get(projection.tracking_name)

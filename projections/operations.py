@@ -82,7 +82,12 @@ class ProjectionOperations:
                 self._catch_up(conn, shadows)
                 for shadow, projection in zip(shadows, live, strict=True):
                     shadow_tables.swap_in(conn, shadow, projection)
-                    self._adopt_tracking(conn, shadow, projection)
+                    self.runner.tracking_rows.adopt(
+                        conn,
+                        shadow.tracking_name,
+                        projection.tracking_name,
+                        projection.version,
+                    )
         except BaseException:
             self._discard(shadows)
             raise
@@ -197,25 +202,8 @@ class ProjectionOperations:
         states = self.runner.states(conn)
         return [p for p in projections if states[p.tracking_name].state == LIVE]
 
-    def _adopt_tracking(
-        self, conn: Connection, shadow: Projection, live: Projection
-    ) -> None:
-        t = self.runner.tracking
-        conn.execute(t.delete().where(t.c.name == live.tracking_name))
-        conn.execute(
-            t.update()
-            .where(t.c.name == shadow.tracking_name)
-            .values(
-                name=live.tracking_name,
-                state=LIVE,
-                version=live.version,
-                updated_at=self.runner.now(),
-            )
-        )
-
     def _discard(self, shadows: list[Projection]) -> None:
-        t = self.runner.tracking
         with self.runner.engine.begin() as conn:
             for shadow in shadows:
                 shadow_tables.drop(conn, shadow)
-                conn.execute(t.delete().where(t.c.name == shadow.tracking_name))
+                self.runner.tracking_rows.delete(conn, shadow.tracking_name)

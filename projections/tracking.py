@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from sqlalchemy import Column, Integer, MetaData, Table, Text, bindparam, or_, select
 
 from .compiled_sql import CompiledSql
-from .projection import FAILED
+from .projection import FAILED, LIVE
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -76,7 +76,7 @@ class TrackingRows:
 
     def reset(self, conn: Connection, name: str, version: int, state: str) -> None:
         t = self.table
-        conn.execute(t.delete().where(t.c.name == name))
+        self.delete(conn, name)
         conn.execute(
             t.insert().values(
                 name=name,
@@ -85,6 +85,22 @@ class TrackingRows:
                 state=state,
                 updated_at=self.now(),
             )
+        )
+
+    def create(self, conn: Connection) -> None:
+        self.table.create(conn, checkfirst=True)
+
+    def delete(self, conn: Connection, name: str) -> None:
+        conn.execute(self.table.delete().where(self.table.c.name == name))
+
+    def adopt(self, conn: Connection, shadow: str, live: str, version: int) -> None:
+        """The shadow's row becomes the live projection's (which is dropped)."""
+        t = self.table
+        self.delete(conn, live)
+        conn.execute(
+            t.update()
+            .where(t.c.name == shadow)
+            .values(name=live, state=LIVE, version=version, updated_at=self.now())
         )
 
     def set_state(self, conn: Connection, name: str, state: str) -> None:
