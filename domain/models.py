@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict
 
@@ -17,6 +18,28 @@ UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
 
 class PublicModel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def trusted_builder(model: type[M]) -> Callable[[dict[str, Any]], M]:
+    """A function that makes a ``model`` from a dict holding every field, without
+    validating it: for values the store validated when it decided them (read
+    tables, aggregates). ``model_construct`` does the same but loops over the
+    fields per instance; this sets what it would set, once."""
+    fields_set = set(model.model_fields)
+    new, set_attribute = model.__new__, object.__setattr__
+
+    def build(values: dict[str, Any]) -> M:
+        instance = new(model)
+        set_attribute(instance, "__dict__", values)
+        set_attribute(instance, "__pydantic_fields_set__", set(fields_set))
+        set_attribute(instance, "__pydantic_extra__", None)
+        set_attribute(instance, "__pydantic_private__", None)
+        return instance
+
+    return build
 
 
 class BotInfo(PublicModel):

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from boternity_store.domain import KvKey
 from boternity_store.domain.errors import InvalidInput
-from boternity_store.domain.models import KvEntry
+from boternity_store.domain.models import KvEntry, trusted_builder
 from boternity_store.domain.validation import (
     MAX_ID_LENGTH,
     check_actor,
@@ -14,7 +14,6 @@ from boternity_store.domain.validation import (
     decode_json_value,
     encode_json_value,
 )
-from boternity_store.projections.trusted_models import trusted_builder
 
 from .kv_pending import PendingKeys, pending_keys
 

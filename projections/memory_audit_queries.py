@@ -19,10 +19,10 @@ from boternity_store.domain.memory_models import (
     MemoryAuditEntry,
     MemoryInfo,
 )
+from boternity_store.domain.models import trusted_builder
 from boternity_store.domain.validation import decode_json_value
 
 from .timestamps import from_text
-from .trusted_models import trusted_builder
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine, Select

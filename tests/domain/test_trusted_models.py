@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from boternity_store.domain.memory_models import MemoryAuditEntry
 from boternity_store.domain.memory_rules import ACTIONS
-from boternity_store.projections.trusted_models import trusted_builder
+from boternity_store.domain.models import trusted_builder
 
 build = trusted_builder(MemoryAuditEntry)
 
