@@ -77,8 +77,11 @@ class OneTransactionAppend:
     """Appends on a connection of its own, with ``synchronous=FULL``: the commit
     that makes the events durable also carries their projection.
 
-    The tracking states are read once and then kept, for as long as SQLite's
-    ``data_version`` shows that no other connection has committed since."""
+    SQLite's ``data_version`` (which changes when another connection commits)
+    is read at two moments: before commands decide, to evict streams other
+    processes wrote (:class:`ForeignWrites`); and under the write lock, where
+    the tracking states read by the previous append are reused if it has not
+    changed since."""
 
     def __init__(
         self, app: EventStoreApplication, runner: ProjectionRunner, engine: Engine
@@ -136,7 +139,7 @@ class OneTransactionAppend:
             recent = self._insert(cursor, staged)
             states = None
             if project:
-                (data_version,) = cursor.execute("PRAGMA data_version").fetchone()
+                data_version = self._current_data_version()
                 unchanged = known is not None and known[0] == data_version
                 try:
                     states = self.runner.apply_appended(

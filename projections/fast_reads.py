@@ -50,14 +50,10 @@ class FastReads:
         positional = compiled.names == order and not compiled.defaults
 
         def read(*args: Any) -> tuple[Any, ...] | None:
-            try:
-                connection = self._local.dbapi
-            except AttributeError:
-                connection = self._connection()
             params = (
                 args if positional else params_of(dict(zip(order, args, strict=True)))
             )
-            cursor = connection.execute(sql, params)
+            cursor = self._connection().execute(sql, params)
             row: tuple[Any, ...] | None = cursor.fetchone()
             cursor.close()
             return row

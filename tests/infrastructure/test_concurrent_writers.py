@@ -150,3 +150,19 @@ def test_more_foreign_events_than_cached_aggregates_start_a_fresh_cache(
     with pytest.raises(BotNotFound):
         here.kv.set("bot-1", "k", 2)
     assert here._app.repository.cache is not cache
+
+
+def test_a_foreign_write_just_before_this_append_is_noticed_by_the_next_write(
+    reopen: Callable[[], Store],
+) -> None:
+    here, there = reopen(), reopen()
+    here.bots.register("bot-1")
+    here.kv.set("bot-1", "k", 1)
+    there.bots.delete("bot-1")
+    # The race: the other process commits after the check before deciding.
+    here._appender.foreign.maybe_changed = lambda: False  # type: ignore[attr-defined]
+    here.kv.set("bot-1", "k", 2)  # decided on the stale bot (the known window)
+    # Its append found a foreign event right below its own: the bot's stream
+    # was evicted, so the next decision sees the delete.
+    with pytest.raises(BotNotFound):
+        here.kv.set("bot-1", "k", 3)
