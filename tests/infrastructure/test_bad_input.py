@@ -99,3 +99,25 @@ def test_a_clock_returning_naive_time_is_refused(db_url: str) -> None:
 
     with pytest.raises(InvalidInput, match="aware"):
         open_store(db_url, clock=lambda: datetime(2026, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("bot_id", "key"),
+    [("", "k"), ("b" * 256, "k"), ("bot-1", "a\x1bb"), ("bot-1", 5), (None, "k")],
+)
+def test_reads_refuse_the_names_writes_refuse(
+    store: Store, bot: str, bot_id: Any, key: Any
+) -> None:
+    for read in (store.kv.get, store.kv.get_entry):
+        with pytest.raises(InvalidInput):
+            read(bot_id, key)
+
+
+def test_names_with_unprintable_but_allowed_characters_work(
+    store: Store, bot: str
+) -> None:
+    # Not str.isprintable() (a no-break space, a zero-width joiner) yet not
+    # control characters: the full check accepts what the quick one does not.
+    for key in ("a\u00a0b", "x\u200dy"):
+        store.kv.set(bot, key, key)
+        assert store.kv.get(bot, key) == key
