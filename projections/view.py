@@ -57,25 +57,17 @@ class View:
     ) -> None:
         """Insert ``row``; if a row with the same ``key`` columns exists, set only
         the ``update`` columns."""
-        # The hottest operation (every KV write): its statement is looked up
-        # here rather than through _queue.
-        stmt_key = (
+        stmt_key = ("upsert", table.name, tuple(row), tuple(key), tuple(update))
+        self._queue(
+            table,
+            stmt_key,
+            dict(row),
+            _build_upsert,
             self._dialect_name,
-            "upsert",
-            table.name,
-            tuple(row),
-            tuple(key),
-            tuple(update),
+            table,
+            key,
+            update,
         )
-        compiled = _COMPILED.get(stmt_key)
-        if compiled is None:
-            statement = _build_upsert(self._dialect_name, table, key, update)
-            compiled = CompiledSql(statement, self._dialect, column_keys=list(row))
-            _COMPILED[stmt_key] = compiled
-        pending = self._pending.get(table.name)
-        if pending is None:
-            pending = self._pending[table.name] = []
-        pending.append((compiled, dict(row)))
 
     def update(self, table: Table, where: Mapping[str, Any], **values: Any) -> None:
         stmt_key = ("update", table.name, tuple(where), tuple(values))
