@@ -33,7 +33,6 @@ class Bot(Aggregate):
             aggregate.name = self.name
             aggregate.incarnation = self.incarnation
             aggregate.deleted = False
-            aggregate.registered_at = self.timestamp
 
     class Deleted(Aggregate.Event):
         bot_id: str
@@ -47,7 +46,6 @@ class Bot(Aggregate):
         self.name = name
         self.incarnation = 1
         self.deleted = False
-        self.registered_at: datetime = self.created_on
 
     @staticmethod
     def create_id(bot_id: str) -> UUID:
