@@ -123,7 +123,8 @@ def opening_reason(
 ) -> str:
     """Why a failure opens the circuit, as recorded in ``CircuitOpened``."""
     reason = (
-        "trial call failed" if state.circuit == HALF_OPEN
+        "trial call failed"
+        if state.circuit == HALF_OPEN
         else f"{failures} consecutive failures"
     )
     return reason if open_until is None else f"{reason}; open_until given by caller"

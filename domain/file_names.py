@@ -58,20 +58,36 @@ class FileName(Aggregate):
 
     @classmethod
     def assign(
-        cls, existing: FileName | None, bot_id: str, incarnation: int, filename: str,
-        file_id: str, *, actor: str, at: datetime,
+        cls,
+        existing: FileName | None,
+        bot_id: str,
+        incarnation: int,
+        filename: str,
+        file_id: str,
+        *,
+        actor: str,
+        at: datetime,
     ) -> FileName:
         """Point the name at a new file; the name must be free."""
         if existing is None:
             return cls._create(
-                cls.Assigned, id=cls.create_id(bot_id, incarnation, filename),
-                timestamp=at, bot_id=bot_id, incarnation=incarnation,
-                filename=filename, file_id=file_id, actor=actor,
+                cls.Assigned,
+                id=cls.create_id(bot_id, incarnation, filename),
+                timestamp=at,
+                bot_id=bot_id,
+                incarnation=incarnation,
+                filename=filename,
+                file_id=file_id,
+                actor=actor,
             )
         existing.check_free()
         existing.trigger_event(
-            cls.Reassigned, timestamp=at, bot_id=bot_id, filename=filename,
-            file_id=file_id, actor=actor,
+            cls.Reassigned,
+            timestamp=at,
+            bot_id=bot_id,
+            filename=filename,
+            file_id=file_id,
+            actor=actor,
         )
         return existing
 
@@ -85,6 +101,10 @@ class FileName(Aggregate):
         if self.file_id is None:
             return
         self.trigger_event(
-            self.Released, timestamp=at, bot_id=self.bot_id, filename=self.filename,
-            file_id=self.file_id, actor=actor,
+            self.Released,
+            timestamp=at,
+            bot_id=self.bot_id,
+            filename=self.filename,
+            file_id=self.file_id,
+            actor=actor,
         )

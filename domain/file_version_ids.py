@@ -59,13 +59,24 @@ class VersionIdClaim(Aggregate):
 
     @classmethod
     def claim(
-        cls, existing: VersionIdClaim | None, version_id: str, file_id: str,
-        version: int, *, actor: str, at: datetime,
+        cls,
+        existing: VersionIdClaim | None,
+        version_id: str,
+        file_id: str,
+        version: int,
+        *,
+        actor: str,
+        at: datetime,
     ) -> VersionIdClaim:
         """Claim ``version_id`` for a new row; AlreadyExists if it was claimed."""
         if existing is not None:
             raise AlreadyExists(f"file version id {version_id!r} is already used")
         return cls._create(
-            cls.Claimed, id=cls.create_id(version_id), timestamp=at,
-            version_id=version_id, file_id=file_id, version=version, actor=actor,
+            cls.Claimed,
+            id=cls.create_id(version_id),
+            timestamp=at,
+            version_id=version_id,
+            file_id=file_id,
+            version=version,
+            actor=actor,
         )

@@ -95,8 +95,15 @@ class BotFile(Aggregate):
             aggregate.deleted = True
 
     def __init__(
-        self, file_id: str, bot_id: str, incarnation: int, filename: str,
-        mime_type: str, size_bytes: int, sha256: str | None, version_id: str,
+        self,
+        file_id: str,
+        bot_id: str,
+        incarnation: int,
+        filename: str,
+        mime_type: str,
+        size_bytes: int,
+        sha256: str | None,
+        version_id: str,
         actor: str,
     ) -> None:
         self.file_id = file_id
@@ -135,14 +142,31 @@ class BotFile(Aggregate):
 
     @classmethod
     def create(
-        cls, file_id: str, bot_id: str, incarnation: int, filename: str, *,
-        mime_type: str, size_bytes: int, sha256: str | None, actor: str, at: datetime,
+        cls,
+        file_id: str,
+        bot_id: str,
+        incarnation: int,
+        filename: str,
+        *,
+        mime_type: str,
+        size_bytes: int,
+        sha256: str | None,
+        actor: str,
+        at: datetime,
     ) -> BotFile:
         return cls._create(
-            cls.Created, id=cls.create_id(file_id), timestamp=at, file_id=file_id,
-            bot_id=bot_id, incarnation=incarnation, filename=filename,
-            mime_type=mime_type, size_bytes=size_bytes, sha256=sha256,
-            version_id=derived_version_id(file_id, 1), actor=actor,
+            cls.Created,
+            id=cls.create_id(file_id),
+            timestamp=at,
+            file_id=file_id,
+            bot_id=bot_id,
+            incarnation=incarnation,
+            filename=filename,
+            mime_type=mime_type,
+            size_bytes=size_bytes,
+            sha256=sha256,
+            version_id=derived_version_id(file_id, 1),
+            actor=actor,
         )
 
     def check_live(self) -> None:
@@ -150,28 +174,52 @@ class BotFile(Aggregate):
             raise FileNotFound(f"file {self.file_id!r} is deleted")
 
     def has_version(self, version: int, size_bytes: int) -> bool:
-        return (1 <= version <= self.file_version
-                and self.version_sizes[version - 1] == size_bytes)
+        return (
+            1 <= version <= self.file_version
+            and self.version_sizes[version - 1] == size_bytes
+        )
 
     def add_version(
-        self, *, mime_type: str, size_bytes: int, sha256: str | None, actor: str,
-        at: datetime, version_id: str | None = None,
+        self,
+        *,
+        mime_type: str,
+        size_bytes: int,
+        sha256: str | None,
+        actor: str,
+        at: datetime,
+        version_id: str | None = None,
     ) -> None:
         self.check_live()
         version = self.file_version + 1
         self._record(
-            self.VersionAdded, actor, at, version=version, mime_type=mime_type,
-            size_bytes=size_bytes, sha256=sha256,
+            self.VersionAdded,
+            actor,
+            at,
+            version=version,
+            mime_type=mime_type,
+            size_bytes=size_bytes,
+            sha256=sha256,
             version_id=version_id or derived_version_id(self.file_id, version),
         )
 
     def update_metadata(
-        self, *, mime_type: str, size_bytes: int, sha256: str | None, actor: str,
+        self,
+        *,
+        mime_type: str,
+        size_bytes: int,
+        sha256: str | None,
+        actor: str,
         at: datetime,
     ) -> None:
         self.check_live()
-        self._record(self.MetadataUpdated, actor, at, mime_type=mime_type,
-                     size_bytes=size_bytes, sha256=sha256)
+        self._record(
+            self.MetadataUpdated,
+            actor,
+            at,
+            mime_type=mime_type,
+            size_bytes=size_bytes,
+            sha256=sha256,
+        )
 
     def start_indexing(self, *, actor: str, at: datetime) -> None:
         self._check_status(can_start_indexing(self.index_status), "start indexing")
@@ -208,11 +256,20 @@ class BotFile(Aggregate):
             )
 
     def _record(
-        self, event_class: type[BotFile.FileEvent], actor: str, at: datetime, *,
-        version: int | None = None, **fields: Any,
+        self,
+        event_class: type[BotFile.FileEvent],
+        actor: str,
+        at: datetime,
+        *,
+        version: int | None = None,
+        **fields: Any,
     ) -> None:
         self.trigger_event(
-            event_class, timestamp=at, file_id=self.file_id, bot_id=self.bot_id,
-            version=self.file_version if version is None else version, actor=actor,
+            event_class,
+            timestamp=at,
+            file_id=self.file_id,
+            bot_id=self.bot_id,
+            version=self.file_version if version is None else version,
+            actor=actor,
             **fields,
         )

@@ -50,8 +50,12 @@ class Provider(Aggregate):
     PolicyChanged = events.PolicyChanged
 
     def __init__(
-        self, name: str, actor: str, failure_threshold: int,
-        cooldown_seconds: float, half_open_successes: int,
+        self,
+        name: str,
+        actor: str,
+        failure_threshold: int,
+        cooldown_seconds: float,
+        half_open_successes: int,
     ) -> None:
         self.name = name
         self.failure_threshold = failure_threshold
@@ -86,8 +90,12 @@ class Provider(Aggregate):
     @property
     def breaker(self) -> BreakerState:
         return BreakerState(
-            self.circuit, self.consecutive_failures, self.trial_successes,
-            self.open_until, self.trial_started_at, self.forced,
+            self.circuit,
+            self.consecutive_failures,
+            self.trial_successes,
+            self.open_until,
+            self.trial_started_at,
+            self.forced,
         )
 
     @classmethod
@@ -95,8 +103,12 @@ class Provider(Aggregate):
         cls, name: str, *, policy: BreakerPolicy, actor: str, at: datetime
     ) -> Provider:
         return cls._create(
-            cls.Registered, id=cls.create_id(name), timestamp=at, name=name,
-            actor=actor, failure_threshold=policy.failure_threshold,
+            cls.Registered,
+            id=cls.create_id(name),
+            timestamp=at,
+            name=name,
+            actor=actor,
+            failure_threshold=policy.failure_threshold,
             cooldown_seconds=policy.cooldown_seconds,
             half_open_successes=policy.half_open_successes,
         )
@@ -113,7 +125,9 @@ class Provider(Aggregate):
     def record_success(self, *, latency_ms: float | None, at: datetime) -> None:
         state, policy = self.breaker, self.policy
         self._record(
-            self.CallSucceeded, at, latency_ms=latency_ms,
+            self.CallSucceeded,
+            at,
+            latency_ms=latency_ms,
             total_calls=self.total_calls + 1,
             trial_successes=trial_successes_after_success(state),
         )
@@ -122,20 +136,30 @@ class Provider(Aggregate):
             self._record(self.CircuitClosed, at, reason=reason)
 
     def record_failure(
-        self, *, error: str, error_kind: str | None, open_until: datetime | None,
+        self,
+        *,
+        error: str,
+        error_kind: str | None,
+        open_until: datetime | None,
         at: datetime,
     ) -> None:
         state, policy = self.breaker, self.policy
         failures = self.consecutive_failures + 1
         self._record(
-            self.CallFailed, at, error=error, error_kind=error_kind,
-            total_calls=self.total_calls + 1, total_failures=self.total_failures + 1,
+            self.CallFailed,
+            at,
+            error=error,
+            error_kind=error_kind,
+            total_calls=self.total_calls + 1,
+            total_failures=self.total_failures + 1,
             consecutive_failures=failures,
         )
         if failure_trips(state, policy):
             reason = opening_reason(state, failures, open_until)
             self._record(
-                self.CircuitOpened, at, reason=reason,
+                self.CircuitOpened,
+                at,
+                reason=reason,
                 open_until=reopen_at(at, policy, open_until),
             )
 
@@ -160,15 +184,21 @@ class Provider(Aggregate):
         ``open`` circuit may half-open after one cooldown from now."""
         open_until = at + self.policy.cooldown if circuit_state == OPEN else None
         self._record(
-            self.HealthOverridden, at, actor=actor, circuit_state=circuit_state,
-            open_until=open_until, **values,
+            self.HealthOverridden,
+            at,
+            actor=actor,
+            circuit_state=circuit_state,
+            open_until=open_until,
+            **values,
         )
 
     def change_policy(self, policy: BreakerPolicy, *, actor: str, at: datetime) -> bool:
         if policy == self.policy:
             return False
         self._record(
-            self.PolicyChanged, at, actor=actor,
+            self.PolicyChanged,
+            at,
+            actor=actor,
             failure_threshold=policy.failure_threshold,
             cooldown_seconds=policy.cooldown_seconds,
             half_open_successes=policy.half_open_successes,
@@ -181,4 +211,3 @@ class Provider(Aggregate):
         self.trigger_event(
             event_class, timestamp=at, name=self.name, actor=actor, **fields
         )
-

@@ -15,8 +15,12 @@ BOT = "docs-bot"
 def put(store: Store, filename: str, content: bytes, mime_type: str) -> None:
     before = store.history.head()
     file = store.files.put(
-        BOT, filename, size_bytes=len(content), mime_type=mime_type,
-        sha256=hashlib.sha256(content).hexdigest(), actor="uploader",
+        BOT,
+        filename,
+        size_bytes=len(content),
+        mime_type=mime_type,
+        sha256=hashlib.sha256(content).hexdigest(),
+        actor="uploader",
     )
     unchanged = store.history.head() == before
     written = "unchanged, nothing written" if unchanged else f"version {file.version}"
@@ -29,8 +33,10 @@ def run_indexer(store: Store) -> None:
     for file in todo:
         store.files.mark_indexing(file.id)
         done = store.files.mark_indexed(file.id, version=file.version)
-        print(f"  indexed {done.filename} version {done.version}: "
-              f"is_indexed={done.is_indexed}")
+        print(
+            f"  indexed {done.filename} version {done.version}: "
+            f"is_indexed={done.is_indexed}"
+        )
 
 
 with open_store() as store:
@@ -46,13 +52,17 @@ with open_store() as store:
     guide = store.files.get_file(BOT, "guide.md")
     if guide is None:
         raise SystemExit("guide.md is missing")
-    print(f"guide.md after a new version: status {guide.index_status}, "
-          f"is_indexed={guide.is_indexed}")
+    print(
+        f"guide.md after a new version: status {guide.index_status}, "
+        f"is_indexed={guide.is_indexed}"
+    )
     run_indexer(store)
 
     print("versions of guide.md, newest first:")
     for version in store.files.get_versions(guide.id)[:3]:
-        print(f"  v{version.version}: {version.size_bytes} bytes at "
-              f"{version.created_at:%Y-%m-%d %H:%M:%S}")
+        print(
+            f"  v{version.version}: {version.size_bytes} bytes at "
+            f"{version.created_at:%Y-%m-%d %H:%M:%S}"
+        )
     for file in store.files.list_files(BOT):
         print(f"{file.filename}: version {file.version}, {file.index_status}")

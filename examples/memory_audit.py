@@ -43,8 +43,10 @@ with open_store() as store:
     for memory_id in (tea, cake):
         info = store.memories.get(memory_id)
         if info is not None:
-            print(f"{memory_id}: {info.status}, merged into {info.merged_into},"
-                  f" shared with {info.shared_with}")
+            print(
+                f"{memory_id}: {info.status}, merged into {info.merged_into},"
+                f" shared with {info.shared_with}"
+            )
 
     try:
         store.memories.delete(OWNER, cake, actor="alice")

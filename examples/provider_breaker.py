@@ -42,7 +42,8 @@ def guarded_call(store: Store, llm: FakeLlm, prompt: str) -> str | None:
         answer = llm.complete(prompt)
     except ProviderDown as error:
         status = store.providers.record_failure(
-            NAME, error=str(error), error_kind="unavailable")
+            NAME, error=str(error), error_kind="unavailable"
+        )
         print(f"  {prompt!r}: failed ({error}) -> {status.circuit_state}")
         return None
     latency_ms = (time.perf_counter() - started) * 1000
@@ -55,7 +56,8 @@ def main() -> None:
     with open_store() as store:
         start = store.history.head()
         store.providers.configure(
-            NAME, failure_threshold=3, cooldown_seconds=0.2, half_open_successes=2)
+            NAME, failure_threshold=3, cooldown_seconds=0.2, half_open_successes=2
+        )
         store.providers.reset(NAME, actor="example", reason="start the demo fresh")
         llm = FakeLlm()
 
@@ -72,8 +74,10 @@ def main() -> None:
 
         status = store.providers.status(NAME)
         if status is not None:
-            print(f"Status: {status.circuit_state} ({status.state_reason}), "
-                  f"{status.total_failures}/{status.total_calls} calls failed")
+            print(
+                f"Status: {status.circuit_state} ({status.state_reason}), "
+                f"{status.total_failures}/{status.total_calls} calls failed"
+            )
         print("The provider's events in this run:")
         for event in store.history.events(after=start, limit=100):
             if event.data.get("name") != NAME:

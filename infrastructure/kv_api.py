@@ -156,9 +156,7 @@ def _to_entry(entry: KvKey, value: Any = _DECODE) -> KvEntry:
         {
             "bot_id": entry.bot_id,
             "key": entry.key,
-            "value": decode_json_value(entry.value_json)
-            if value is _DECODE
-            else value,
+            "value": decode_json_value(entry.value_json) if value is _DECODE else value,
             "version": entry.entry_version,
             "created_at": entry.created_at,
             "updated_at": entry.updated_at,

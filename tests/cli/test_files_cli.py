@@ -26,10 +26,25 @@ def url(capsys: pytest.CaptureFixture[str], db_url: str) -> str:
 def test_put_versions_index_and_delete(
     capsys: pytest.CaptureFixture[str], url: str
 ) -> None:
-    first = run_json(capsys, url, "files", "put", "bot-1", "a.txt", "--size", "3",
-                     "--mime-type", "text/plain", "--sha256", "a" * 64)
+    first = run_json(
+        capsys,
+        url,
+        "files",
+        "put",
+        "bot-1",
+        "a.txt",
+        "--size",
+        "3",
+        "--mime-type",
+        "text/plain",
+        "--sha256",
+        "a" * 64,
+    )
     assert (first["version"], first["mime_type"], first["index_status"]) == (
-        1, "text/plain", "pending")
+        1,
+        "text/plain",
+        "pending",
+    )
     second = run_json(capsys, url, "files", "put", "bot-1", "a.txt", "--size", "5")
     assert (second["id"], second["version"]) == (first["id"], 2)
     versions = run_json(capsys, url, "files", "versions", first["id"])
@@ -44,9 +59,11 @@ def test_put_versions_index_and_delete(
     listed = run_json(capsys, url, "files", "list", "bot-1")
     assert [(f["filename"], f["version"]) for f in listed] == [("a.txt", 2)]
     assert run_json(capsys, url, "files", "delete", "bot-1", "a.txt") == {
-        "deleted": True}
+        "deleted": True
+    }
     assert run_json(capsys, url, "files", "delete", "bot-1", "a.txt") == {
-        "deleted": False}
+        "deleted": False
+    }
 
 
 def test_plain_output_is_readable(capsys: pytest.CaptureFixture[str], url: str) -> None:
@@ -75,7 +92,10 @@ def test_plain_output_is_readable(capsys: pytest.CaptureFixture[str], url: str) 
     ],
 )
 def test_errors_are_one_line_with_a_nonzero_exit(
-    capsys: pytest.CaptureFixture[str], url: str, args: list[str], code: int,
+    capsys: pytest.CaptureFixture[str],
+    url: str,
+    args: list[str],
+    code: int,
     message: str,
 ) -> None:
     got, out, err = run(capsys, url, "files", *args)

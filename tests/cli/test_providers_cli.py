@@ -22,7 +22,8 @@ def test_failures_open_the_circuit_and_requests_are_rejected(
 ) -> None:
     for n in range(1, 5):
         assert run(capsys, db_url, "failure", "openai", "--error", "HTTP 503")[1] == (
-            f"openai: closed; {n}/{n} calls failed\n")
+            f"openai: closed; {n}/{n} calls failed\n"
+        )
     code, out, _ = run(capsys, db_url, "failure", "openai", "--error", "HTTP 503")
     assert code == 0
     assert out.startswith("openai: open (5 consecutive failures) until 20")
@@ -63,37 +64,68 @@ def test_every_command_prints_json_with_json(capsys: Capsys, db_url: str) -> Non
         states.append(json.loads(out)["circuit_state"])
     assert states == ["closed", "closed", "open", "open", "closed", "closed"]
     assert json.loads(run(capsys, db_url, "allow", "p", "--json")[1]) == {
-        "name": "p", "allowed": True}
+        "name": "p",
+        "allowed": True,
+    }
     [listed] = json.loads(run(capsys, db_url, "status", "--json")[1])
     one = json.loads(run(capsys, db_url, "status", "p", "--json")[1])
     assert listed == one
     assert one["policy"] == {
-        "failure_threshold": 1, "cooldown_seconds": 60.0, "half_open_successes": 1}
+        "failure_threshold": 1,
+        "cooldown_seconds": 60.0,
+        "half_open_successes": 1,
+    }
 
 
 def test_retry_after_sets_open_until(capsys: Capsys, db_url: str) -> None:
     run(capsys, db_url, "configure", "p", "--failure-threshold", "1")
-    status = json.loads(run(capsys, db_url, "failure", "p", "--error", "429",
-                            "--retry-after", "3600", "--json")[1])
+    status = json.loads(
+        run(
+            capsys,
+            db_url,
+            "failure",
+            "p",
+            "--error",
+            "429",
+            "--retry-after",
+            "3600",
+            "--json",
+        )[1]
+    )
     opened = datetime.fromisoformat(status["state_since"])
     until = datetime.fromisoformat(status["open_until"])
     assert 3599 < (until - opened).total_seconds() <= 3600
 
 
-@pytest.mark.parametrize(("args", "code", "message"), [
-    (["status", "ghost"], 3, "error: provider 'ghost' not found\n"),
-    (["reset", "ghost"], 3, "error: provider 'ghost' not found\n"),
-    (["force-close", "p"], 1,
-     "error: InvalidTransition: provider 'p' is already closed\n"),
-    (["configure", "p", "--cooldown", "0"], 2,
-     "error: invalid input: cooldown_seconds"),
-    (["failure", "p", "--error", ""], 2,
-     "error: invalid input: error must not be empty\n"),
-    (["failure", "p", "--error", "x", "--retry-after", "-1"], 2,
-     "error: invalid input"),
-    (["force-open", "p"], 2, "error: Missing option '--reason'"),
-    (["failure", "p"], 2, "error: Missing option '--error'"),
-])
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["status", "ghost"], 3, "error: provider 'ghost' not found\n"),
+        (["reset", "ghost"], 3, "error: provider 'ghost' not found\n"),
+        (
+            ["force-close", "p"],
+            1,
+            "error: InvalidTransition: provider 'p' is already closed\n",
+        ),
+        (
+            ["configure", "p", "--cooldown", "0"],
+            2,
+            "error: invalid input: cooldown_seconds",
+        ),
+        (
+            ["failure", "p", "--error", ""],
+            2,
+            "error: invalid input: error must not be empty\n",
+        ),
+        (
+            ["failure", "p", "--error", "x", "--retry-after", "-1"],
+            2,
+            "error: invalid input",
+        ),
+        (["force-open", "p"], 2, "error: Missing option '--reason'"),
+        (["failure", "p"], 2, "error: Missing option '--error'"),
+    ],
+)
 def test_errors_are_one_line_with_a_nonzero_exit(
     capsys: Capsys, db_url: str, args: list[str], code: int, message: str
 ) -> None:

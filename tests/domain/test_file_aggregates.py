@@ -29,8 +29,14 @@ AT = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def new_file(**kwargs: Any) -> BotFile:
-    fields: dict[str, Any] = {"mime_type": "text/plain", "size_bytes": 3,
-                              "sha256": None, "actor": "u", "at": AT, **kwargs}
+    fields: dict[str, Any] = {
+        "mime_type": "text/plain",
+        "size_bytes": 3,
+        "sha256": None,
+        "actor": "u",
+        "at": AT,
+        **kwargs,
+    }
     return BotFile.create("f1", "bot-1", 1, "a.txt", **fields)
 
 
@@ -39,25 +45,39 @@ def test_create_records_the_first_version_and_its_row_id() -> None:
     (created,) = file.collect_events()
     assert isinstance(created, BotFile.Created)
     assert (created.file_id, created.bot_id, created.filename, created.actor) == (
-        "f1", "bot-1", "a.txt", "u")
+        "f1",
+        "bot-1",
+        "a.txt",
+        "u",
+    )
     assert created.version_id == derived_version_id("f1", 1)
     assert created.timestamp == AT
     assert (file.file_version, file.index_status, file.is_indexed) == (
-        1, "pending", False)
+        1,
+        "pending",
+        False,
+    )
 
 
 def test_add_version_bumps_by_one_and_makes_the_file_stale() -> None:
     file = new_file()
     file.mark_indexed(version=1, actor="i", at=AT)
     later = AT + timedelta(seconds=5)
-    file.add_version(mime_type="text/csv", size_bytes=9, sha256="a" * 64, actor="u",
-                     at=later)
+    file.add_version(
+        mime_type="text/csv", size_bytes=9, sha256="a" * 64, actor="u", at=later
+    )
     event = file.collect_events()[-1]
     assert isinstance(event, BotFile.VersionAdded)
     assert (event.version, event.size_bytes, event.version_id) == (
-        2, 9, derived_version_id("f1", 2))
+        2,
+        9,
+        derived_version_id("f1", 2),
+    )
     assert (file.file_version, file.index_status, file.indexed_version) == (
-        2, "stale", 1)
+        2,
+        "stale",
+        1,
+    )
     assert file.updated_at == later and file.version_sizes == [3, 9]
 
 
@@ -94,7 +114,10 @@ def test_a_file_name_points_at_one_file_at_a_time() -> None:
     name.release(actor="u", at=AT)
     FileName.assign(name, "bot-1", 1, "a.txt", "f2", actor="u", at=AT)
     assert [type(e).__name__ for e in name.collect_events()] == [
-        "Assigned", "Released", "Reassigned"]
+        "Assigned",
+        "Released",
+        "Reassigned",
+    ]
     assert name.file_id == "f2"
 
 
@@ -108,16 +131,23 @@ def test_version_ids_are_claimed_once_and_derived_ids_are_reserved() -> None:
         VersionIdClaim.claim(claim, "my-row", "f9", 2, actor="u", at=AT)
 
 
-@pytest.mark.parametrize("name", ["", ".", "..", "a/b", "a\\b", "nul\x00", "\x7f",
-                                  "x" * 256])
+@pytest.mark.parametrize(
+    "name", ["", ".", "..", "a/b", "a\\b", "nul\x00", "\x7f", "x" * 256]
+)
 def test_check_filename_refuses(name: str) -> None:
     with pytest.raises(InvalidInput):
         check_filename(name)
 
 
-@given(st.text(min_size=1, max_size=255).filter(
-    lambda s: s not in (".", "..") and not set(s) & {"/", "\\"}
-    and all(ord(c) >= 32 and not 127 <= ord(c) < 160 for c in s)))
+@given(
+    st.text(min_size=1, max_size=255).filter(
+        lambda s: (
+            s not in (".", "..")
+            and not set(s) & {"/", "\\"}
+            and all(ord(c) >= 32 and not 127 <= ord(c) < 160 for c in s)
+        )
+    )
+)
 def test_check_filename_accepts_other_names(name: str) -> None:
     assert check_filename(name) == name
 

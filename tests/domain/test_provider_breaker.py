@@ -33,8 +33,9 @@ def recorded(provider: Provider) -> list[str]:
 
 
 def fail(provider: Provider, seconds: float = 0, until: datetime | None = None) -> None:
-    provider.record_failure(error="HTTP 503", error_kind="http", open_until=until,
-                            at=at(seconds))
+    provider.record_failure(
+        error="HTTP 503", error_kind="http", open_until=until, at=at(seconds)
+    )
 
 
 def tripped(**policy: Any) -> Provider:
@@ -107,7 +108,11 @@ def test_one_successful_trial_closes_the_circuit_by_default() -> None:
     provider.allow(at=at(30))
     provider.record_success(latency_ms=None, at=at(31))
     assert recorded(provider) == [
-        "CircuitHalfOpened", "TrialStarted", "CallSucceeded", "CircuitClosed"]
+        "CircuitHalfOpened",
+        "TrialStarted",
+        "CallSucceeded",
+        "CircuitClosed",
+    ]
     assert (provider.circuit, provider.uptime_since) == ("closed", at(31))
     assert provider.consecutive_failures == 0
 
@@ -153,7 +158,10 @@ def test_outcomes_while_open_count_but_change_no_state() -> None:
     provider.record_success(latency_ms=None, at=at(2))
     assert recorded(provider) == ["CallFailed", "CallSucceeded"]
     assert (provider.circuit, provider.open_until, provider.total_calls) == (
-        "open", at(30), 4)
+        "open",
+        at(30),
+        4,
+    )
 
 
 def test_forced_open_rejects_requests_regardless_of_the_cooldown() -> None:
@@ -162,7 +170,10 @@ def test_forced_open_rejects_requests_regardless_of_the_cooldown() -> None:
     assert recorded(provider) == ["ForcedOpen"]
     assert provider.allow(at=at(10_000)) is False
     assert (provider.circuit, provider.forced, provider.state_reason) == (
-        "open", True, "vendor outage")
+        "open",
+        True,
+        "vendor outage",
+    )
 
 
 def test_forcing_open_a_forced_circuit_is_an_invalid_transition() -> None:

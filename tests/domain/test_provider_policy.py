@@ -28,14 +28,22 @@ def test_the_default_policy_is_five_failures_thirty_seconds_one_success() -> Non
     assert BreakerPolicy() == BreakerPolicy(5, 30.0, 1)
 
 
-@pytest.mark.parametrize("policy", [
-    {"failure_threshold": 0}, {"failure_threshold": -1}, {"failure_threshold": 1.5},
-    {"failure_threshold": True}, {"half_open_successes": 0},
-    {"cooldown_seconds": 0}, {"cooldown_seconds": -1},
-    {"cooldown_seconds": float("nan")}, {"cooldown_seconds": float("inf")},
-    {"cooldown_seconds": "30"},
-    {"cooldown_seconds": 10 ** 9},
-])
+@pytest.mark.parametrize(
+    "policy",
+    [
+        {"failure_threshold": 0},
+        {"failure_threshold": -1},
+        {"failure_threshold": 1.5},
+        {"failure_threshold": True},
+        {"half_open_successes": 0},
+        {"cooldown_seconds": 0},
+        {"cooldown_seconds": -1},
+        {"cooldown_seconds": float("nan")},
+        {"cooldown_seconds": float("inf")},
+        {"cooldown_seconds": "30"},
+        {"cooldown_seconds": 10**9},
+    ],
+)
 def test_rejects_an_invalid_policy(policy: dict[str, Any]) -> None:
     with pytest.raises(InvalidInput):
         BreakerPolicy(**policy)
@@ -64,8 +72,14 @@ def test_a_lower_threshold_trips_on_the_next_failure() -> None:
 def test_a_health_override_sets_the_seed_columns() -> None:
     provider = new_provider(cooldown_seconds=10)
     provider.override_health(
-        circuit_state="open", actor="ops", at=at(5), last_error="boom",
-        last_success=at(1), total_calls=9, total_failures=4, uptime_since=None,
+        circuit_state="open",
+        actor="ops",
+        at=at(5),
+        last_error="boom",
+        last_success=at(1),
+        total_calls=9,
+        total_failures=4,
+        uptime_since=None,
     )
     [event] = provider.collect_events()
     assert (type(event).__name__, event.actor) == ("HealthOverridden", "ops")  # type: ignore[attr-defined]
@@ -80,11 +94,20 @@ def test_a_closed_override_keeps_the_given_uptime() -> None:
     provider = new_provider()
     provider.force_open(reason="x", actor="ops", at=at(1))
     provider.override_health(
-        circuit_state="closed", actor="ops", at=at(2), last_error=None,
-        last_success=None, total_calls=0, total_failures=0, uptime_since=at(-100),
+        circuit_state="closed",
+        actor="ops",
+        at=at(2),
+        last_error=None,
+        last_success=None,
+        total_calls=0,
+        total_failures=0,
+        uptime_since=at(-100),
     )
     assert (provider.circuit, provider.forced, provider.uptime_since) == (
-        "closed", False, at(-100))
+        "closed",
+        False,
+        at(-100),
+    )
 
 
 def test_replaying_the_events_rebuilds_the_same_state() -> None:

@@ -70,14 +70,20 @@ class Model:
 
 
 class ProviderMachine(RuleBasedStateMachine):
-    @initialize(threshold=st.integers(1, 3), cooldown=st.integers(1, 10),
-                needed=st.integers(1, 3))
+    @initialize(
+        threshold=st.integers(1, 3),
+        cooldown=st.integers(1, 10),
+        needed=st.integers(1, 3),
+    )
     def register(self, threshold: int, cooldown: int, needed: int) -> None:
         self.now = 0
         self.model = Model(threshold, cooldown, needed)
         self.provider = Provider.register(
-            "p", policy=BreakerPolicy(threshold, cooldown, needed), actor="system",
-            at=T0)
+            "p",
+            policy=BreakerPolicy(threshold, cooldown, needed),
+            actor="system",
+            at=T0,
+        )
         self.events = self.provider.collect_events()
 
     def at(self) -> datetime:
@@ -111,15 +117,19 @@ class ProviderMachine(RuleBasedStateMachine):
     def failure(self, until: int | None) -> None:
         deadline = None if until is None else self.now + until
         self.provider.record_failure(
-            error="e", error_kind=None, at=self.at(),
-            open_until=None if deadline is None else T0 + timedelta(seconds=deadline))
+            error="e",
+            error_kind=None,
+            at=self.at(),
+            open_until=None if deadline is None else T0 + timedelta(seconds=deadline),
+        )
         self.model.failure(self.now, deadline)
 
     @rule(action=st.sampled_from(["force_open", "force_close", "reset"]))
     def operator(self, action: str) -> None:
         command = getattr(self.provider, action)
         refused = (action == "force_open" and self.model.forced) or (
-            action == "force_close" and self.model.state == "closed")
+            action == "force_close" and self.model.state == "closed"
+        )
         if refused:
             with pytest.raises(InvalidTransition):
                 command(reason="r", actor="ops", at=self.at())
@@ -127,8 +137,11 @@ class ProviderMachine(RuleBasedStateMachine):
         command(reason="r", actor="ops", at=self.at())
         getattr(self.model, action)()
 
-    @rule(threshold=st.integers(1, 4), cooldown=st.integers(1, 20),
-          needed=st.integers(1, 3))
+    @rule(
+        threshold=st.integers(1, 4),
+        cooldown=st.integers(1, 20),
+        needed=st.integers(1, 3),
+    )
     def configure(self, threshold: int, cooldown: int, needed: int) -> None:
         policy = BreakerPolicy(threshold, cooldown, needed)
         self.provider.change_policy(policy, actor="ops", at=self.at())
@@ -142,7 +155,11 @@ class ProviderMachine(RuleBasedStateMachine):
         until = None if m.open_until is None else T0 + timedelta(seconds=m.open_until)
         trial = None if m.trial_at is None else T0 + timedelta(seconds=m.trial_at)
         assert (p.circuit, p.forced, p.open_until, p.trial_started_at) == (
-            m.state, m.forced, until, trial)
+            m.state,
+            m.forced,
+            until,
+            trial,
+        )
         assert (p.consecutive_failures, p.trial_successes) == (m.failures, m.successes)
         assert (p.total_calls, p.total_failures) == (m.calls, m.failed)
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from boternity_store.infrastructure import open_store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from golden_reads import read_everything  # noqa: E402
+from golden_reads import read_everything
 
 
 class StepClock:
@@ -128,7 +128,10 @@ def write(store_path: Path) -> None:
         files.mark_index_failed(doc.id, error="parser crashed")
         files.put("bot-1", "notes.md", size_bytes=20, sha256="a" * 64, actor="bot-1")
         pdf = files.put(
-            "bot-1", "paper.pdf", size_bytes=999, mime_type="application/pdf",
+            "bot-1",
+            "paper.pdf",
+            size_bytes=999,
+            mime_type="application/pdf",
             actor="bot-1",
         )
         files.delete_file("bot-1", "paper.pdf", actor="bot-1")
@@ -149,9 +152,15 @@ def write(store_path: Path) -> None:
 
         seeded = files.save_file(
             StorageFile(
-                id="file-seed", bot_id="bot-2", filename="seed.txt",
-                mime_type="text/plain", size_bytes=4, version=1, is_indexed=True,
-                created_at=clock.now, updated_at=clock.now,
+                id="file-seed",
+                bot_id="bot-2",
+                filename="seed.txt",
+                mime_type="text/plain",
+                size_bytes=4,
+                version=1,
+                is_indexed=True,
+                created_at=clock.now,
+                updated_at=clock.now,
             ),
             actor="seed",
         )
@@ -166,7 +175,10 @@ def write(store_path: Path) -> None:
         )
         files.save_version(
             FileVersion(
-                id="version-own-id", file_id="file-seed", version=2, size_bytes=8,
+                id="version-own-id",
+                file_id="file-seed",
+                version=2,
+                size_bytes=8,
                 created_at=clock.now,
             ),
             actor="seed",

@@ -28,13 +28,21 @@ def rows(store: Store, sql: str, *args: Any) -> list[tuple[Any, ...]]:
 def test_first_put_creates_version_one(
     store: Store, bot: str, clock: FakeClock
 ) -> None:
-    file = store.files.put(bot, "notes.md", size_bytes=120, mime_type="text/markdown",
-                           actor="uploader")
+    file = store.files.put(
+        bot, "notes.md", size_bytes=120, mime_type="text/markdown", actor="uploader"
+    )
     assert isinstance(file, StorageFile)
     assert (file.bot_id, file.filename, file.version, file.size_bytes) == (
-        bot, "notes.md", 1, 120)
+        bot,
+        "notes.md",
+        1,
+        120,
+    )
     assert (file.mime_type, file.is_indexed, file.index_status) == (
-        "text/markdown", False, "pending")
+        "text/markdown",
+        False,
+        "pending",
+    )
     assert file.created_at == file.updated_at == clock.now
     assert store.files.get_file(bot, "notes.md") == file
     assert store.files.get_file_by_id(file.id) == file
@@ -45,8 +53,9 @@ def test_each_later_put_adds_exactly_one_version(
 ) -> None:
     first = store.files.put(bot, "a.txt", size_bytes=1, actor="u")
     clock.advance(5)
-    second = store.files.put(bot, "a.txt", size_bytes=2, mime_type="text/plain",
-                             actor="u")
+    second = store.files.put(
+        bot, "a.txt", size_bytes=2, mime_type="text/plain", actor="u"
+    )
     assert (second.id, second.version, second.size_bytes) == (first.id, 2, 2)
     assert second.created_at == first.created_at
     assert second.updated_at == clock.now
@@ -73,12 +82,15 @@ def test_versions_are_tracked_newest_first_one_row_per_version(
 def test_put_with_the_current_sha256_writes_nothing(store: Store, bot: str) -> None:
     first = store.files.put(bot, "a.txt", size_bytes=3, sha256=SHA_A, actor="u")
     head = store.history.head()
-    again = store.files.put(bot, "a.txt", size_bytes=99, sha256=SHA_A.upper(),
-                            actor="u")
+    again = store.files.put(
+        bot, "a.txt", size_bytes=99, sha256=SHA_A.upper(), actor="u"
+    )
     assert again == first
     assert store.history.head() == head
-    assert store.files.put(bot, "a.txt", size_bytes=4, sha256=SHA_B,
-                           actor="u").version == 2
+    assert (
+        store.files.put(bot, "a.txt", size_bytes=4, sha256=SHA_B, actor="u").version
+        == 2
+    )
     assert store.files.put(bot, "a.txt", size_bytes=4, actor="u").version == 3
 
 
@@ -86,7 +98,10 @@ def test_list_files_is_ordered_by_filename(store: Store, bot: str) -> None:
     for name in ["b.txt", "A.txt", "a.txt"]:
         store.files.put(bot, name, size_bytes=0, actor="u")
     assert [f.filename for f in store.files.list_files(bot)] == [
-        "A.txt", "a.txt", "b.txt"]
+        "A.txt",
+        "a.txt",
+        "b.txt",
+    ]
     assert store.files.list_files("other-bot") == []
 
 
@@ -108,11 +123,16 @@ def test_delete_then_put_again_starts_a_new_file(store: Store, bot: str) -> None
     assert new.id != old.id
     assert (new.version, new.size_bytes) == (1, 5)
     assert [v.version for v in store.files.get_versions(new.id)] == [1]
-    old_events = [e for e in store.history.events(limit=1000)
-                  if e.data.get("file_id") == old.id]
+    old_events = [
+        e for e in store.history.events(limit=1000) if e.data.get("file_id") == old.id
+    ]
     assert [e.type for e in old_events] == [
-        "BotFile.Created", "FileName.Assigned", "BotFile.VersionAdded",
-        "BotFile.Deleted", "FileName.Released"]
+        "BotFile.Created",
+        "FileName.Assigned",
+        "BotFile.VersionAdded",
+        "BotFile.Deleted",
+        "FileName.Released",
+    ]
 
 
 def test_every_event_records_actor_and_clock_time(
@@ -132,8 +152,10 @@ def test_a_delete_file_of_an_unknown_bot_raises(store: Store) -> None:
         store.files.put("ghost", "a.txt", size_bytes=1, actor="u")
 
 
-@pytest.mark.parametrize("filename", [
-    "", ".", "..", "a/b", "a\\b", "a\x00b", "tab\there", "x" * 256, 7, None])
+@pytest.mark.parametrize(
+    "filename",
+    ["", ".", "..", "a/b", "a\\b", "a\x00b", "tab\there", "x" * 256, 7, None],
+)
 def test_rejects_bad_filenames_and_writes_nothing(
     store: Store, bot: str, filename: Any
 ) -> None:
@@ -143,12 +165,20 @@ def test_rejects_bad_filenames_and_writes_nothing(
     assert store.history.head() == head
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"size_bytes": -1}, {"size_bytes": 1.5}, {"size_bytes": True},
-    {"size_bytes": 2**63}, {"size_bytes": 1, "sha256": "abc"},
-    {"size_bytes": 1, "sha256": "g" * 64}, {"size_bytes": 1, "mime_type": "text"},
-    {"size_bytes": 1, "mime_type": ""}, {"size_bytes": 1, "actor": ""},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"size_bytes": -1},
+        {"size_bytes": 1.5},
+        {"size_bytes": True},
+        {"size_bytes": 2**63},
+        {"size_bytes": 1, "sha256": "abc"},
+        {"size_bytes": 1, "sha256": "g" * 64},
+        {"size_bytes": 1, "mime_type": "text"},
+        {"size_bytes": 1, "mime_type": ""},
+        {"size_bytes": 1, "actor": ""},
+    ],
+)
 def test_rejects_bad_put_arguments_and_writes_nothing(
     store: Store, bot: str, kwargs: dict[str, Any]
 ) -> None:

@@ -10,16 +10,23 @@ from boternity_store.infrastructure import Store, open_store
 
 SEED_SCHEMA = {
     "bot_files": [
-        ("id", "TEXT", 1, None, 1), ("bot_id", "TEXT", 1, None, 0),
+        ("id", "TEXT", 1, None, 1),
+        ("bot_id", "TEXT", 1, None, 0),
         ("filename", "TEXT", 1, None, 0),
         ("mime_type", "TEXT", 1, "'application/octet-stream'", 0),
-        ("size_bytes", "INTEGER", 1, None, 0), ("version", "INTEGER", 1, "1", 0),
-        ("is_indexed", "INTEGER", 1, "0", 0), ("created_at", "TEXT", 1, None, 0),
-        ("updated_at", "TEXT", 1, None, 0)],
+        ("size_bytes", "INTEGER", 1, None, 0),
+        ("version", "INTEGER", 1, "1", 0),
+        ("is_indexed", "INTEGER", 1, "0", 0),
+        ("created_at", "TEXT", 1, None, 0),
+        ("updated_at", "TEXT", 1, None, 0),
+    ],
     "bot_file_versions": [
-        ("id", "TEXT", 1, None, 1), ("file_id", "TEXT", 1, None, 0),
-        ("version", "INTEGER", 1, None, 0), ("size_bytes", "INTEGER", 1, None, 0),
-        ("created_at", "TEXT", 1, None, 0)],
+        ("id", "TEXT", 1, None, 1),
+        ("file_id", "TEXT", 1, None, 0),
+        ("version", "INTEGER", 1, None, 0),
+        ("size_bytes", "INTEGER", 1, None, 0),
+        ("created_at", "TEXT", 1, None, 0),
+    ],
 }
 
 
@@ -30,10 +37,13 @@ def schema(store: Store) -> dict[str, object]:
             found[table] = [r[1:] for r in db.execute(f"PRAGMA table_info({table})")]
             found[f"{table} fks"] = [
                 (r[2], r[3], r[4], r[6])
-                for r in db.execute(f"PRAGMA foreign_key_list({table})")]
+                for r in db.execute(f"PRAGMA foreign_key_list({table})")
+            ]
         found["unique"] = [
             [c[2] for c in db.execute(f"PRAGMA index_info('{r[1]}')")]
-            for r in db.execute("PRAGMA index_list(bot_files)") if r[3] == "u"]
+            for r in db.execute("PRAGMA index_list(bot_files)")
+            if r[3] == "u"
+        ]
         found["indexes"] = db.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
             "AND tbl_name LIKE 'bot_file%' AND sql IS NOT NULL ORDER BY name"
@@ -46,14 +56,15 @@ def test_the_seed_tables_are_created_exactly(store: Store) -> None:
     for table, columns in SEED_SCHEMA.items():
         assert found[table] == columns
     assert found["bot_files fks"] == [("bots", "bot_id", "id", "CASCADE")]
-    assert found["bot_file_versions fks"] == [
-        ("bot_files", "file_id", "id", "CASCADE")]
+    assert found["bot_file_versions fks"] == [("bot_files", "file_id", "id", "CASCADE")]
     assert found["unique"] == [["bot_id", "filename"]]
     indexes = dict(found["indexes"])  # type: ignore[call-overload]
     assert indexes["idx_files_bot"] == (
-        "CREATE INDEX idx_files_bot ON bot_files (bot_id)")
+        "CREATE INDEX idx_files_bot ON bot_files (bot_id)"
+    )
     assert indexes["idx_file_versions"] == (
-        "CREATE INDEX idx_file_versions ON bot_file_versions (file_id, version DESC)")
+        "CREATE INDEX idx_file_versions ON bot_file_versions (file_id, version DESC)"
+    )
 
 
 def churn(store: Store) -> str:

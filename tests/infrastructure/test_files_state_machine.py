@@ -83,8 +83,9 @@ class FileMachine(RuleBasedStateMachine):
             self.store.files.mark_indexing(known.id)
             known.status = "in_progress"
         else:
-            self._refused(InvalidTransition,
-                          lambda: self.store.files.mark_indexing(known.id))
+            self._refused(
+                InvalidTransition, lambda: self.store.files.mark_indexing(known.id)
+            )
 
     @precondition(lambda self: self.model)
     @rule(data=st.data(), offset=st.sampled_from([0, 0, 0, -1, 1]))
@@ -97,8 +98,10 @@ class FileMachine(RuleBasedStateMachine):
             assert self.store.files.mark_indexed(known.id, version=version).is_indexed
             known.status = "completed"
         else:
-            self._refused(InvalidTransition, lambda: self.store.files.mark_indexed(
-                known.id, version=version))
+            self._refused(
+                InvalidTransition,
+                lambda: self.store.files.mark_indexed(known.id, version=version),
+            )
 
     @precondition(lambda self: self.model)
     @rule(data=st.data())
@@ -108,8 +111,10 @@ class FileMachine(RuleBasedStateMachine):
             self.store.files.mark_index_failed(known.id, error="boom")
             known.status = "failed"
         else:
-            self._refused(InvalidTransition, lambda: self.store.files.
-                          mark_index_failed(known.id, error="x"))
+            self._refused(
+                InvalidTransition,
+                lambda: self.store.files.mark_index_failed(known.id, error="x"),
+            )
 
     @precondition(lambda self: self.gone)
     @rule(data=st.data())
@@ -129,13 +134,20 @@ class FileMachine(RuleBasedStateMachine):
         for name, known in self.model.items():
             got = files[name]
             assert (got.id, got.version, got.index_status, got.sha256) == (
-                known.id, known.version, known.status, known.sha256)
+                known.id,
+                known.version,
+                known.status,
+                known.sha256,
+            )
             assert got.is_indexed == (known.status == "completed")
             versions = self.store.files.get_versions(known.id)
             assert [v.version for v in versions] == list(range(known.version, 0, -1))
         needing = {f.filename for f in self.store.files.needing_index(BOT)}
-        assert needing == {n for n, k in self.model.items()
-                           if k.status in ("pending", "stale", "failed")}
+        assert needing == {
+            n
+            for n, k in self.model.items()
+            if k.status in ("pending", "stale", "failed")
+        }
 
     def teardown(self) -> None:
         try:

@@ -282,8 +282,11 @@ REFUSED = [
     (_add_and_delete_m1, _do("share", **M1, with_bot_id="bot-2"), MemoryNotFound),
     (_merge_m1_away, _do("delete", **M1), MemoryNotFound),
     (_merge_m1_away, _do("merge", **M1, source_ids=["m-2"]), MemoryNotFound),
-    (_merge_m1_away, _do("merge", **{**M1, "memory_id": "m-2"}, source_ids=["m-1"]),
-     MemoryNotFound),
+    (
+        _merge_m1_away,
+        _do("merge", **{**M1, "memory_id": "m-2"}, source_ids=["m-1"]),
+        MemoryNotFound,
+    ),
     # Another bot's memory is not found for the acting bot.
     (_add_m1, _do("delete", **{**M1, "bot_id": "bot-2"}), MemoryNotFound),
     (_add_m1, _do("add", **M1), MemoryAlreadyExists),
@@ -380,8 +383,10 @@ def test_a_batch_appends_its_events_in_call_order(
         store.memories.add("bot-1", "m-2", actor="a")
         store.memories.share("bot-1", "m-1", with_bot_id="bot-2", actor="a")
         store.kv.set("bot-1", "k", 2)
-    logged = [(e.type, e.data.get("memory_id") or e.data.get("key"))
-              for e in store.history.events(after=head)]
+    logged = [
+        (e.type, e.data.get("memory_id") or e.data.get("key"))
+        for e in store.history.events(after=head)
+    ]
     assert logged == [
         ("Memory.Added", "m-1"),
         ("KvKey.FirstValueSet", "k"),

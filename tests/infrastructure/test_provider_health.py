@@ -17,8 +17,13 @@ NAIVE = datetime(2026, 1, 1)
 
 def save(store: Store, name: str = "openai", **changes: Any) -> None:
     values: dict[str, Any] = {
-        "circuit_state": "closed", "last_error": None, "last_success": None,
-        "total_calls": 0, "total_failures": 0, "uptime_since": None, **changes,
+        "circuit_state": "closed",
+        "last_error": None,
+        "last_success": None,
+        "total_calls": 0,
+        "total_failures": 0,
+        "uptime_since": None,
+        **changes,
     }
     store.provider_health.save(name, *values.values())
 
@@ -27,8 +32,13 @@ def test_save_then_load_returns_the_row(store: Store, clock: FakeClock) -> None:
     earlier = clock.now - timedelta(hours=1)
     store.provider_health.save("openai", "half_open", "HTTP 500", earlier, 10, 3, None)
     assert store.provider_health.load("openai") == ProviderHealthRow(
-        name="openai", circuit_state="half_open", last_error="HTTP 500",
-        last_success=earlier, total_calls=10, total_failures=3, uptime_since=None,
+        name="openai",
+        circuit_state="half_open",
+        last_error="HTTP 500",
+        last_success=earlier,
+        total_calls=10,
+        total_failures=3,
+        uptime_since=None,
         updated_at=clock.now,
     )
     assert store.provider_health.load("unknown") is None
@@ -37,11 +47,15 @@ def test_save_then_load_returns_the_row(store: Store, clock: FakeClock) -> None:
 def test_save_is_recorded_as_an_operator_override(store: Store) -> None:
     save(store, circuit_state="open", total_calls=4, total_failures=4)
     store.provider_health.save(
-        "anthropic", "closed", None, None, 0, 0, None, actor="ops")
+        "anthropic", "closed", None, None, 0, 0, None, actor="ops"
+    )
     events = store.history.events(limit=10)
     assert [e.type for e in events] == [
-        "Provider.Registered", "Provider.HealthOverridden",
-        "Provider.Registered", "Provider.HealthOverridden"]
+        "Provider.Registered",
+        "Provider.HealthOverridden",
+        "Provider.Registered",
+        "Provider.HealthOverridden",
+    ]
     assert events[-1].actor == "ops"
     assert events[1].data["circuit_state"] == "open"
 
@@ -50,7 +64,10 @@ def test_load_all_is_sorted_by_name(store: Store) -> None:
     for name in ["mistral", "anthropic", "openai"]:
         save(store, name)
     assert [row.name for row in store.provider_health.load_all()] == [
-        "anthropic", "mistral", "openai"]
+        "anthropic",
+        "mistral",
+        "openai",
+    ]
 
 
 def test_a_saved_open_circuit_rejects_until_a_cooldown_passes(
@@ -77,18 +94,36 @@ def test_the_seed_table_has_exactly_the_seed_columns(store: Store, db_url: str) 
     save(store)
     columns = inspect(create_engine(db_url)).get_columns("provider_health")
     assert [(c["name"], c["nullable"]) for c in columns] == [
-        ("name", False), ("circuit_state", False), ("last_error", True),
-        ("last_success", True), ("total_calls", False), ("total_failures", False),
-        ("uptime_since", True), ("updated_at", False)]
+        ("name", False),
+        ("circuit_state", False),
+        ("last_error", True),
+        ("last_success", True),
+        ("total_calls", False),
+        ("total_failures", False),
+        ("uptime_since", True),
+        ("updated_at", False),
+    ]
 
 
-@pytest.mark.parametrize("changes", [
-    {"name": ""}, {"name": "a\x00b"}, {"name": 7},
-    {"circuit_state": "broken"}, {"circuit_state": "OPEN"}, {"circuit_state": None},
-    {"total_calls": -1}, {"total_failures": -1}, {"total_calls": 1.5},
-    {"total_calls": True}, {"total_calls": 1, "total_failures": 2},
-    {"last_success": NAIVE}, {"uptime_since": "yesterday"}, {"last_error": ""},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"name": ""},
+        {"name": "a\x00b"},
+        {"name": 7},
+        {"circuit_state": "broken"},
+        {"circuit_state": "OPEN"},
+        {"circuit_state": None},
+        {"total_calls": -1},
+        {"total_failures": -1},
+        {"total_calls": 1.5},
+        {"total_calls": True},
+        {"total_calls": 1, "total_failures": 2},
+        {"last_success": NAIVE},
+        {"uptime_since": "yesterday"},
+        {"last_error": ""},
+    ],
+)
 def test_save_rejects_invalid_input_and_records_nothing(
     store: Store, changes: dict[str, Any]
 ) -> None:
@@ -102,24 +137,27 @@ def test_save_rejects_invalid_input_and_records_nothing(
 Call = Callable[[Store], object]
 
 
-@pytest.mark.parametrize("call", [
-    lambda s: s.providers.allow_request(""),
-    lambda s: s.providers.record_success("p", latency_ms=-1),
-    lambda s: s.providers.record_success("p", latency_ms=float("nan")),
-    lambda s: s.providers.record_success("p\n"),
-    lambda s: s.providers.record_failure("p", error=""),
-    lambda s: s.providers.record_failure("p", error="x" * 10_001),
-    lambda s: s.providers.record_failure("p", error="x", error_kind=""),
-    lambda s: s.providers.record_failure("p", error="x", open_until=NAIVE),
-    lambda s: s.providers.force_open("p", actor="", reason="r"),
-    lambda s: s.providers.force_open("p", actor="ops", reason=" "),
-    lambda s: s.providers.force_close("", actor="ops", reason="r"),
-    lambda s: s.providers.reset("p", actor="ops", reason=None),
-    lambda s: s.providers.configure("p", failure_threshold=0),
-    lambda s: s.providers.configure("p", cooldown_seconds=-5),
-    lambda s: s.providers.configure("p", half_open_successes=2.5),
-    lambda s: s.providers.status(""),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda s: s.providers.allow_request(""),
+        lambda s: s.providers.record_success("p", latency_ms=-1),
+        lambda s: s.providers.record_success("p", latency_ms=float("nan")),
+        lambda s: s.providers.record_success("p\n"),
+        lambda s: s.providers.record_failure("p", error=""),
+        lambda s: s.providers.record_failure("p", error="x" * 10_001),
+        lambda s: s.providers.record_failure("p", error="x", error_kind=""),
+        lambda s: s.providers.record_failure("p", error="x", open_until=NAIVE),
+        lambda s: s.providers.force_open("p", actor="", reason="r"),
+        lambda s: s.providers.force_open("p", actor="ops", reason=" "),
+        lambda s: s.providers.force_close("", actor="ops", reason="r"),
+        lambda s: s.providers.reset("p", actor="ops", reason=None),
+        lambda s: s.providers.configure("p", failure_threshold=0),
+        lambda s: s.providers.configure("p", cooldown_seconds=-5),
+        lambda s: s.providers.configure("p", half_open_successes=2.5),
+        lambda s: s.providers.status(""),
+    ],
+)
 def test_commands_reject_invalid_input_and_record_nothing(
     store: Store, call: Call
 ) -> None:

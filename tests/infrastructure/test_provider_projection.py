@@ -21,26 +21,41 @@ def half_open(store: Store, clock: FakeClock) -> object:
 
 
 STEPS: list[tuple[str, Step]] = [
-    ("Registered PolicyChanged", lambda s, c: s.providers.configure(
-        "p", failure_threshold=2, cooldown_seconds=10, half_open_successes=2)),
+    (
+        "Registered PolicyChanged",
+        lambda s, c: s.providers.configure(
+            "p", failure_threshold=2, cooldown_seconds=10, half_open_successes=2
+        ),
+    ),
     ("CallSucceeded", lambda s, c: s.providers.record_success("p", latency_ms=9.5)),
-    ("CallFailed", lambda s, c: s.providers.record_failure(
-        "p", error="timeout", error_kind="timeout")),
-    ("CallFailed CircuitOpened", lambda s, c: s.providers.record_failure(
-        "p", error="HTTP 503")),
+    (
+        "CallFailed",
+        lambda s, c: s.providers.record_failure(
+            "p", error="timeout", error_kind="timeout"
+        ),
+    ),
+    (
+        "CallFailed CircuitOpened",
+        lambda s, c: s.providers.record_failure("p", error="HTTP 503"),
+    ),
     ("CircuitHalfOpened TrialStarted", half_open),
     ("CallSucceeded", lambda s, c: s.providers.record_success("p", latency_ms=20)),
     ("TrialStarted", lambda s, c: s.providers.allow_request("p")),
     ("CallSucceeded CircuitClosed", lambda s, c: s.providers.record_success("p")),
-    ("ForcedOpen", lambda s, c: s.providers.force_open(
-        "p", actor="ops", reason="x")),
-    ("ForcedClosed", lambda s, c: s.providers.force_close(
-        "p", actor="ops", reason="y")),
-    ("HealthOverridden", lambda s, c: s.provider_health.save(
-        "p", "open", "manual", c.now, 40, 3, None)),
+    ("ForcedOpen", lambda s, c: s.providers.force_open("p", actor="ops", reason="x")),
+    (
+        "ForcedClosed",
+        lambda s, c: s.providers.force_close("p", actor="ops", reason="y"),
+    ),
+    (
+        "HealthOverridden",
+        lambda s, c: s.provider_health.save("p", "open", "manual", c.now, 40, 3, None),
+    ),
     ("CircuitHalfOpened TrialStarted", half_open),
-    ("CallFailed CircuitOpened", lambda s, c: s.providers.record_failure(
-        "p", error="429", open_until=c.now)),
+    (
+        "CallFailed CircuitOpened",
+        lambda s, c: s.providers.record_failure("p", error="429", open_until=c.now),
+    ),
     ("Reset", lambda s, c: s.providers.reset("p", actor="ops", reason="fresh start")),
 ]
 
@@ -55,7 +70,8 @@ def walked(store: Store, clock: FakeClock) -> list[tuple[str, bool]]:
         clock.advance(1)
         step(store, clock)
         recorded = " ".join(
-            e.type.removeprefix("Provider.") for e in store.history.events(after=head))
+            e.type.removeprefix("Provider.") for e in store.history.events(after=head)
+        )
         status = to_status(store._app.repository.get(Provider.create_id("p")))
         seen.append((recorded, store.providers.status("p") == status))
     return seen

@@ -48,8 +48,13 @@ def test_a_long_history_is_rebuilt_from_a_snapshot(
     # Restart: no event is re-projected...
     projected: list[int] = []
     read = ApplicationEventLog.read
-    monkeypatch.setattr(ApplicationEventLog, "read", lambda self, after, limit: (
-        projected.append(len(events := read(self, after, limit))) or events))
+    monkeypatch.setattr(
+        ApplicationEventLog,
+        "read",
+        lambda self, after, limit: (
+            projected.append(len(events := read(self, after, limit))) or events
+        ),
+    )
     again = reopen()
     assert sum(projected) == 0
     # ...and the aggregate loads from the snapshot plus the events after it.

@@ -56,8 +56,11 @@ class StoreProviderMachine(RuleBasedStateMachine):
 
     @rule(name=NAMES, retry_after=st.none() | st.integers(0, 60))
     def failure(self, name: str, retry_after: int | None) -> None:
-        until = None if retry_after is None else self.clock.now + timedelta(
-            seconds=retry_after)
+        until = (
+            None
+            if retry_after is None
+            else self.clock.now + timedelta(seconds=retry_after)
+        )
         self.store.providers.record_failure(name, error="429", open_until=until)
 
     @rule(name=NAMES, action=st.sampled_from(["force_open", "force_close", "reset"]))
@@ -68,14 +71,21 @@ class StoreProviderMachine(RuleBasedStateMachine):
         except (InvalidTransition, ProviderNotFound):
             assert self.store.history.head() == head
 
-    @rule(name=NAMES, threshold=st.integers(1, 3), cooldown=st.integers(1, 30),
-          successes=st.integers(1, 2))
+    @rule(
+        name=NAMES,
+        threshold=st.integers(1, 3),
+        cooldown=st.integers(1, 30),
+        successes=st.integers(1, 2),
+    )
     def configure(
         self, name: str, threshold: int, cooldown: int, successes: int
     ) -> None:
         self.store.providers.configure(
-            name, failure_threshold=threshold, cooldown_seconds=cooldown,
-            half_open_successes=successes)
+            name,
+            failure_threshold=threshold,
+            cooldown_seconds=cooldown,
+            half_open_successes=successes,
+        )
 
     @rule()
     def restart(self) -> None:
@@ -105,5 +115,6 @@ class StoreProviderMachine(RuleBasedStateMachine):
 
 
 StoreProviderMachine.TestCase.settings = settings(
-    settings.default, stateful_step_count=15)
+    settings.default, stateful_step_count=15
+)
 TestStoreProviderMachine = StoreProviderMachine.TestCase

@@ -43,7 +43,10 @@ def test_five_failures_open_the_circuit_for_thirty_seconds(
     assert status.state_reason == "5 consecutive failures"
     assert status.open_until == clock.now + timedelta(seconds=30)
     assert (status.total_calls, status.total_failures, status.last_error) == (
-        5, 5, "HTTP 503")
+        5,
+        5,
+        "HTTP 503",
+    )
     assert status.last_error_kind == "http_503"
 
 
@@ -98,10 +101,23 @@ def test_every_call_outcome_and_transition_is_an_event(
     store.providers.force_open("openai", actor="ops", reason="vendor incident")
     store.providers.force_close("openai", actor="ops", reason="incident over")
     store.providers.reset("openai", actor="ops", reason="new api key")
-    assert event_types(store, head) == [f"Provider.{t}" for t in [
-        "CallFailed", "CallFailed", "CircuitOpened", "CircuitHalfOpened",
-        "TrialStarted", "CallSucceeded", "TrialStarted", "CallSucceeded",
-        "CircuitClosed", "ForcedOpen", "ForcedClosed", "Reset"]]
+    assert event_types(store, head) == [
+        f"Provider.{t}"
+        for t in [
+            "CallFailed",
+            "CallFailed",
+            "CircuitOpened",
+            "CircuitHalfOpened",
+            "TrialStarted",
+            "CallSucceeded",
+            "TrialStarted",
+            "CallSucceeded",
+            "CircuitClosed",
+            "ForcedOpen",
+            "ForcedClosed",
+            "Reset",
+        ]
+    ]
 
 
 def test_why_a_provider_is_open_is_answered_by_the_log(store: Store) -> None:
@@ -128,7 +144,8 @@ def test_retry_after_overrides_the_cooldown(store: Store, clock: FakeClock) -> N
 def test_the_policy_is_configurable_per_provider(store: Store) -> None:
     status = store.providers.configure("flaky", failure_threshold=1, cooldown_seconds=2)
     assert status.policy == ProviderPolicy(
-        failure_threshold=1, cooldown_seconds=2.0, half_open_successes=1)
+        failure_threshold=1, cooldown_seconds=2.0, half_open_successes=1
+    )
     store.providers.record_failure("flaky", error="x")
     store.providers.record_failure("steady", error="x")
     assert store.providers.allow_request("flaky") is False
@@ -162,7 +179,10 @@ def test_reset_zeroes_the_counters_and_keeps_the_policy(
     clock.advance(1)
     status = store.providers.reset("openai", actor="ops", reason="new key")
     assert (status.circuit_state, status.total_calls, status.last_error) == (
-        "closed", 0, None)
+        "closed",
+        0,
+        None,
+    )
     assert (status.uptime_since, status.policy.cooldown_seconds) == (clock.now, 5.0)
     assert store.providers.status("openai") == status
 

@@ -17,7 +17,8 @@ def test_the_breaker_persists_and_projects_on_postgres(pg_url: str) -> None:
         store.providers.record_failure("openai", error="HTTP 503", error_kind="http")
         opened = store.providers.record_failure("openai", error="HTTP 503")
         store.provider_health.save(
-            "anthropic", "half_open", None, clock.now, 3, 0, None)
+            "anthropic", "half_open", None, clock.now, 3, 0, None
+        )
         store.providers.force_open("mistral", actor="ops", reason="outage")
         with pytest.raises(InvalidTransition):
             store.providers.force_open("mistral", actor="ops", reason="again")
@@ -30,6 +31,9 @@ def test_the_breaker_persists_and_projects_on_postgres(pg_url: str) -> None:
         assert store.providers.record_success("openai").circuit_state == "closed"
         rows = store.provider_health.load_all()
         assert [(r.name, r.circuit_state) for r in rows] == [
-            ("anthropic", "half_open"), ("mistral", "open"), ("openai", "closed")]
+            ("anthropic", "half_open"),
+            ("mistral", "open"),
+            ("openai", "closed"),
+        ]
         assert store.providers.status("mistral").forced is True  # type: ignore[union-attr]
         assert store.projections.verify(["providers"]) == []

@@ -37,7 +37,12 @@ def test_status_reports_every_projection_caught_up(store: Store, bot: str) -> No
     assert {"bots", "kv"} <= report.keys()
     kv = report["kv"]
     assert (kv.version, kv.position, kv.head, kv.lag, kv.state, kv.error) == (
-        KvProjection.version, head, head, 0, "live", None,
+        KvProjection.version,
+        head,
+        head,
+        0,
+        "live",
+        None,
     )
 
 
@@ -62,8 +67,10 @@ def test_verify_finds_tampering_and_rebuild_repairs_it(
     with raw(db_url) as db:
         db.execute("update bot_kv_store set value='\"forged\"' where key='k3'")
         db.execute("delete from bot_kv_versions where key='k1'")
-        db.execute("insert into bots (id, incarnation, created_by, created_at) "
-                   "values ('intruder', 1, 'x', '2026')")
+        db.execute(
+            "insert into bots (id, incarnation, created_by, created_at) "
+            "values ('intruder', 1, 'x', '2026')"
+        )
     found = store.projections.verify()
     assert {(d.table, d.live is None, d.expected is None) for d in found} == {
         ("bot_kv_store", False, False),
@@ -126,7 +133,9 @@ def test_unknown_projection_names_are_refused(store: Store) -> None:
 
 
 def test_changed_schema_version_rebuilds_on_open(
-    reopen: Callable[[], Store], db_url: str, monkeypatch: pytest.MonkeyPatch,
+    reopen: Callable[[], Store],
+    db_url: str,
+    monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     store = reopen()
@@ -148,8 +157,9 @@ def test_changed_schema_version_rebuilds_on_open(
 def poison_on(value_json: str) -> Callable[..., None]:
     original = KvProjection._write
 
-    def handler(self: KvProjection, view: Any, bot_id: str, key: str, value: str,
-                *args: Any) -> None:
+    def handler(
+        self: KvProjection, view: Any, bot_id: str, key: str, value: str, *args: Any
+    ) -> None:
         if value == value_json:
             raise ValueError("cannot project this")
         original(self, view, bot_id, key, value, *args)
