@@ -37,6 +37,7 @@ from .kv_api import Kv
 from .memories_api import Memories
 from .provider_health_api import ProviderHealthStore
 from .providers_api import Providers
+from .store_locks import operations_lock, schema_lock
 from .writer import Writer
 
 if TYPE_CHECKING:
@@ -58,22 +59,25 @@ class Store(AbstractContextManager["Store"]):
     ) -> None:
         self.config = config
         self._clock = clock
-        self._app = EventStoreApplication.for_env(config.eventsourcing_env())
-        engines = make_engines(config)
-        self._read_engine, self._write_engine = engines.read, engines.write
-        bots, kv = BotsProjection(), KvProjection()
-        providers = ProvidersProjection()
-        memory_audit = MemoryAuditProjection()
-        files = FilesProjection()
-        event_log = ApplicationEventLog(self._app)
-        self._runner = ProjectionRunner(
-            self._write_engine,
-            event_log,
-            [bots, kv, providers, memory_audit, files],
-            now=lambda: to_text(self.now()),
-        )
-        self.projections = ProjectionOperations(self._runner)
-        self._rebuild_changed_schemas()
+        with schema_lock(config):
+            self._app = EventStoreApplication.for_env(config.eventsourcing_env())
+            engines = make_engines(config)
+            self._read_engine, self._write_engine = engines.read, engines.write
+            bots, kv = BotsProjection(), KvProjection()
+            providers = ProvidersProjection()
+            memory_audit = MemoryAuditProjection()
+            files = FilesProjection()
+            event_log = ApplicationEventLog(self._app)
+            self._runner = ProjectionRunner(
+                self._write_engine,
+                event_log,
+                [bots, kv, providers, memory_audit, files],
+                now=lambda: to_text(self.now()),
+            )
+            self.projections = ProjectionOperations(
+                self._runner, lock=operations_lock(config)
+            )
+            self._rebuild_changed_schemas()
         self._runner.catch_up()
         self._appender: Appender = (
             OneTransactionAppend(self._app, self._runner, engines.append)

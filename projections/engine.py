@@ -1,24 +1,35 @@
 """The projection runner: feeds projections the notification log in order and
 commits each projection's view rows together with its tracking position, so every
-event is applied exactly once."""
+event is applied exactly once, by any number of processes.
+
+Every path (appends, catch-up, rebuild, verify) goes through one guarded apply,
+:meth:`ProjectionRunner.apply`: all projections in one pass; if a handler
+raises, again projection by projection and then event by event, so a poison
+event stops only its own projection. Positions are read under the tracking
+rows' lock (``FOR UPDATE`` on PostgreSQL; SQLite's write lock) and only move
+forward, so two processes catching up at once never apply an event twice.
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import exc
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .projection import FAILED, LIVE, EventLog, Positioned, Projection
 from .tracking import TrackingRows, TrackingState
+from .transient import is_transient, retry_transient
 from .view import View
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
 log = logging.getLogger("boternity_store.projections")
+T = TypeVar("T")
+Route = list[tuple[Projection, Any, str]]
 
 
 class ProjectionRunner:
@@ -33,16 +44,43 @@ class ProjectionRunner:
         batch_size: int = 1000,
         now: Callable[[], str],
     ) -> None:
-        self.engine = engine
-        self.event_log = event_log
+        self._engine = engine
+        self._log = event_log
         self.projections = list(projections)
         self.batch_size = batch_size
-        self.now = now
-        self.tracking_rows = TrackingRows(now)
+        self.tracking = TrackingRows(now)
         self.lock = threading.RLock()
-        self._route_cache: dict[
-            tuple[str, ...], dict[type, list[tuple[Projection, Any, str]]]
-        ] = {}
+        self._route_cache: dict[tuple[str, ...], dict[type, Route]] = {}
+
+    # The log and transactions, for operations (rebuild, verify, status).
+
+    def read(self, after: int, limit: int) -> Sequence[Positioned]:
+        return self._log.read(after=after, limit=limit)
+
+    def head(self) -> int:
+        return self._log.head()
+
+    def transact(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` in one transaction, again after a transient fault."""
+
+        def attempt() -> T:
+            with self._engine.begin() as conn:
+                return work(conn)
+
+        return retry_transient(attempt)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        with self._engine.begin() as conn:
+            yield conn
+
+    def states(self, conn: Connection | None = None) -> dict[str, TrackingState]:
+        if conn is None:
+            with self._engine.connect() as c:
+                return self.tracking.states(c)
+        return self.tracking.states(conn)
+
+    # Live processing.
 
     def catch_up(
         self, recent: Sequence[Positioned] = (), *, to_head: bool = False
@@ -53,10 +91,25 @@ class ProjectionRunner:
         target = recent[-1][0] if recent and not to_head else None
         with self.lock:
             while True:
-                reached = self._step(recent)
+                reached = self.transact(partial(self._step, recent=recent))
                 if reached is None or (target is not None and reached >= target):
                     return
                 recent = ()
+
+    def _step(self, conn: Connection, *, recent: Sequence[Positioned]) -> int | None:
+        states = self.tracking.states(conn, lock=True)
+        live = self.live(states)
+        if not live:
+            return None
+        start = min(states[p.tracking_name].position for p in live)
+        if recent and recent[0][0] == start + 1:
+            batch = recent
+        else:
+            batch = self._log.read(after=start, limit=self.batch_size)
+        if not batch:
+            return None
+        self.apply(conn, live, batch, states)
+        return batch[-1][0]
 
     def apply_appended(
         self,
@@ -65,13 +118,16 @@ class ProjectionRunner:
         states: dict[str, TrackingState] | None = None,
     ) -> dict[str, TrackingState] | None:
         """Inside the transaction that appended ``recent`` (holding ``lock``):
-        project it, if every live projection stands right before it, and return
-        the tracking states as they will be once it commits. Return None, having
-        done nothing, if one does not: the caller catches up after its commit.
-        ``states``: the tracking states, if the caller knows them unchanged."""
+        project it in one unguarded pass, if every live projection stands right
+        before it, and return the tracking states as they will be once it
+        commits. Return None, having done nothing, if one does not: the caller
+        catches up after its commit. A handler that raises propagates: the
+        caller rolls back and records the events alone, and its catch-up goes
+        through the guarded :meth:`apply`. ``states``: the tracking states, if
+        the caller knows them unchanged."""
         if states is None:
-            states = self.states(conn)
-        live = [p for p in self.projections if self._is_live(p, states)]
+            states = self.tracking.states(conn, lock=True)
+        live = self.live(states)
         before = recent[0][0] - 1
         if any(states[p.tracking_name].position != before for p in live):
             return None
@@ -84,55 +140,57 @@ class ProjectionRunner:
             for name, state in states.items()
         }
 
-    def _step(self, recent: Sequence[Positioned]) -> int | None:
-        """One transaction: apply the next batch to every live projection. If a
-        handler raises, the transaction rolls back and the batch is applied again
-        projection by projection, so the poison event stops only its projection."""
-        try:
-            with self.engine.begin() as conn:
-                return self._step_in(conn, recent, together=True)
-        except exc.OperationalError:
-            raise
-        except Exception:
-            with self.engine.begin() as conn:
-                return self._step_in(conn, recent, together=False)
+    # The one guarded apply.
 
-    def _step_in(
-        self, conn: Connection, recent: Sequence[Positioned], *, together: bool
-    ) -> int | None:
-        states = self.states(conn)
-        live = [p for p in self.projections if self._is_live(p, states)]
-        if not live:
-            return None
-        start = min(states[p.tracking_name].position for p in live)
-        batch = self._batch_after(start, recent)
-        if not batch:
-            return None
-        if together:
-            self._apply_together(conn, live, states, batch)
-        else:
-            for projection in live:
-                self.apply_new(conn, projection, batch)
-        return batch[-1][0]
-
-    def apply_batch(
+    def apply(
         self,
         conn: Connection,
         projections: list[Projection],
         batch: Sequence[Positioned],
+        states: dict[str, TrackingState] | None = None,
     ) -> None:
-        """Apply ``batch`` to ``projections`` inside ``conn``'s transaction: all in
-        one pass; if a handler raises, again projection by projection, so only
-        the poisoned projection stops."""
-        states = self.states(conn)
+        """Apply ``batch`` to ``projections`` inside ``conn``'s transaction, each
+        from the position its tracking row holds: all in one pass; if a handler
+        raises, projection by projection, then event by event, so the poison
+        event marks only its projection failed (the events before it are kept).
+        A transient database fault propagates: the caller retries the whole
+        transaction, and nothing is recorded as a poison event."""
+        if states is None:
+            states = self.tracking.states(conn, lock=True)
+        if self._guarded(conn, projections, states, batch) is None:
+            return
+        for projection in projections:
+            name = projection.tracking_name
+            state = states[name]._replace(
+                position=self.tracking.locked_position(conn, name)
+            )
+            if self._guarded(conn, [projection], {name: state}, batch) is None:
+                continue
+            for item in batch:
+                if item[0] <= state.position:
+                    continue
+                error = self._guarded(conn, [projection], {name: state}, [item])
+                if error is not None:
+                    self._record_failure(conn, projection, item, error)
+                    break
+                state = state._replace(position=item[0])
+
+    def _guarded(
+        self,
+        conn: Connection,
+        projections: list[Projection],
+        states: dict[str, TrackingState],
+        batch: Sequence[Positioned],
+    ) -> Exception | None:
+        """One pass in a savepoint: None, or what a handler raised (rolled back)."""
         try:
             with conn.begin_nested():
                 self._apply_together(conn, projections, states, batch)
-        except exc.OperationalError:
-            raise
-        except Exception:
-            for projection in projections:
-                self.apply_new(conn, projection, batch)
+        except Exception as error:
+            if is_transient(error):
+                raise
+            return error
+        return None
 
     def _apply_together(
         self,
@@ -166,12 +224,10 @@ class ProjectionRunner:
         last = batch[-1][0]
         moved = tuple(name for name, position in seen.items() if last > position)
         if moved:
-            self.tracking_rows.move(conn, moved, last)
+            self.tracking.move(conn, moved, last)
         return list(moved)
 
-    def _routes(
-        self, live: list[Projection]
-    ) -> dict[type, list[tuple[Projection, Any, str]]]:
+    def _routes(self, live: list[Projection]) -> dict[type, Route]:
         """Per event type, the live projections that handle it (most handle few
         types); kept per set of live projections."""
         key = tuple(p.tracking_name for p in live)
@@ -180,71 +236,15 @@ class ProjectionRunner:
             routes = self._route_cache[key] = {}
         return routes
 
-    @staticmethod
-    def _is_live(projection: Projection, states: dict[str, TrackingState]) -> bool:
-        state = states.get(projection.tracking_name)
-        return (
-            state is not None
+    def live(self, states: dict[str, TrackingState]) -> list[Projection]:
+        """The projections that are live at the code's schema version."""
+        return [
+            p
+            for p in self.projections
+            if (state := states.get(p.tracking_name)) is not None
             and state.state == LIVE
-            and state.version == projection.version
-        )
-
-    def _batch_after(
-        self, start: int, recent: Sequence[Positioned]
-    ) -> Sequence[Positioned]:
-        if recent and recent[0][0] == start + 1:
-            return recent
-        return self.event_log.read(after=start, limit=self.batch_size)
-
-    def apply_new(
-        self, conn: Connection, projection: Projection, batch: Sequence[Positioned]
-    ) -> int:
-        """Apply the events of ``batch`` that ``projection`` has not seen yet (its
-        position is read under the transaction's lock); return its new position."""
-        position = self.tracking_rows.locked_position(conn, projection.tracking_name)
-        todo = [item for item in batch if item[0] > position]
-        if todo:
-            self.apply(conn, projection, todo)
-        return self.tracking_rows.locked_position(conn, projection.tracking_name)
-
-    def apply(
-        self, conn: Connection, projection: Projection, todo: Sequence[Positioned]
-    ) -> None:
-        """Apply ``todo`` to ``projection`` inside ``conn``'s transaction and move its
-        position. A handler that raises marks the projection failed at that event;
-        the events before it are kept, nothing of the failing event is."""
-        try:
-            with conn.begin_nested():
-                self._apply_all(conn, projection, todo)
-        except exc.OperationalError:
-            raise
-        except Exception:
-            self._apply_one_by_one(conn, projection, todo)
-
-    def _apply_all(
-        self, conn: Connection, projection: Projection, todo: Sequence[Positioned]
-    ) -> None:
-        view = View(conn)
-        for position, event in todo:
-            handler = projection.handler_for(type(event))
-            if handler is not None:
-                view.position = position
-                handler(projection, event, view)
-        view.flush()
-        self.tracking_rows.set_position(conn, projection.tracking_name, todo[-1][0])
-
-    def _apply_one_by_one(
-        self, conn: Connection, projection: Projection, todo: Sequence[Positioned]
-    ) -> None:
-        for item in todo:
-            try:
-                with conn.begin_nested():
-                    self._apply_all(conn, projection, [item])
-            except exc.OperationalError:
-                raise
-            except Exception as error:
-                self._record_failure(conn, projection, item, error)
-                return
+            and state.version == p.version
+        ]
 
     def _record_failure(
         self,
@@ -262,17 +262,18 @@ class ProjectionRunner:
             type(event).__qualname__,
             message,
         )
-        name = projection.tracking_name
-        self.tracking_rows.mark_failed(conn, name, position, message)
+        self.tracking.mark_failed(conn, projection.tracking_name, position, message)
+
+    # Schema.
 
     def ensure_schema(self) -> list[Projection]:
         """Create missing read tables and tracking rows (position 0), put failed
         projections back to live (a fixed handler resumes where it stopped), and
         return the projections whose stored schema version differs from the code's."""
         stale = []
-        with self.engine.begin() as conn:
-            self.tracking_rows.create(conn)
-            known = self.states(conn)
+        with self._engine.begin() as conn:
+            self.tracking.create(conn)
+            known = self.tracking.states(conn)
             for projection in self.projections:
                 state = known.get(projection.tracking_name)
                 if state is not None and state.version != projection.version:
@@ -282,21 +283,10 @@ class ProjectionRunner:
                 if state is None:
                     self.reset_tracking(conn, projection, state=LIVE)
                 elif state.state == FAILED:
-                    self.set_state(conn, projection.tracking_name, LIVE)
+                    self.tracking.set_state(conn, projection.tracking_name, LIVE)
         return stale
 
     def reset_tracking(
         self, conn: Connection, projection: Projection, state: str
     ) -> None:
-        self.tracking_rows.reset(
-            conn, projection.tracking_name, projection.version, state
-        )
-
-    def set_state(self, conn: Connection, tracking_name: str, state: str) -> None:
-        self.tracking_rows.set_state(conn, tracking_name, state)
-
-    def states(self, conn: Connection | None = None) -> dict[str, TrackingState]:
-        if conn is None:
-            with self.engine.connect() as c:
-                return self.tracking_rows.states(c)
-        return self.tracking_rows.states(conn)
+        self.tracking.reset(conn, projection.tracking_name, projection.version, state)

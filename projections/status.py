@@ -17,7 +17,11 @@ class ProjectionFailure(BaseModel):
 
 
 class ProjectionStatus(BaseModel):
-    """One projection: schema version, position in the log, lag and state."""
+    """One projection: schema version, position in the log, lag and state.
+
+    ``abandoned_rebuild``: a rebuild of it stopped midway (its process died)
+    and left its shadow tables; the live tables still serve, and the next
+    rebuild drops the leftovers."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -28,3 +32,4 @@ class ProjectionStatus(BaseModel):
     lag: int
     state: Literal["live", "rebuilding", "failed"]
     error: ProjectionFailure | None = None
+    abandoned_rebuild: bool = False

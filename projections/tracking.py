@@ -46,25 +46,36 @@ class TrackingRows:
         self.table = tracking_table
         self._statements: dict[tuple[str, ...], CompiledSql] = {}
 
-    def states(self, conn: Connection) -> dict[str, TrackingState]:
-        rows = self._compiled(conn, ("states",), self._select).execute(conn)
+    def states(
+        self, conn: Connection, *, lock: bool = False
+    ) -> dict[str, TrackingState]:
+        """Every row; with ``lock``, locked until the transaction ends (in name
+        order, so that two processes never deadlock on them): a position read
+        this way cannot be moved by another process meanwhile. SQLite has no
+        row locks; its transactions that write begin with the write lock."""
+        if lock and conn.dialect.name != "sqlite":
+            build = lambda: self._select().order_by(self.table.c.name).with_for_update()  # noqa: E731
+            rows = self._compiled(conn, ("states-locked",), build).execute(conn)
+        else:
+            rows = self._compiled(conn, ("states",), self._select).execute(conn)
         return {row[0]: TrackingState(*row[:6]) for row in rows.fetchall()}
 
     def move(self, conn: Connection, names: tuple[str, ...], position: int) -> None:
-        """Set the position of the projections ``names``, in one statement."""
+        """Move the projections ``names`` forward to ``position``, in one
+        statement; a position never moves backwards."""
         t = self.table
 
         def build() -> Any:
             where = or_(*(t.c.name == name for name in names))
-            return t.update().where(where).values(position=bindparam("p"))
+            return (
+                t.update()
+                .where(where, t.c.position < bindparam("p"))
+                .values(position=bindparam("p"))
+            )
 
         self._compiled(conn, ("move", *names), build).execute(
             conn, {"p": position}
         ).close()
-
-    def set_position(self, conn: Connection, name: str, position: int) -> None:
-        t = self.table
-        conn.execute(t.update().where(t.c.name == name).values(position=position))
 
     def locked_position(self, conn: Connection, name: str) -> int:
         """The position, read under the transaction's write lock."""

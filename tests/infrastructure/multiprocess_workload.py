@@ -1,0 +1,39 @@
+"""A writer process for the multi-process tests: opens the store (all workers
+at the same moment), writes its own bot's keys and memories, and reports what
+was acknowledged and what it then reads and verifies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def run_writer(
+    url: str, bot_id: str, writes: int, start: Any, results: Any
+) -> None:
+    from boternity_store.infrastructure import open_store
+
+    start.wait(timeout=60)
+    report: dict[str, Any] = {"bot": bot_id, "acknowledged": {}, "memories": []}
+    try:
+        with open_store(url) as store:
+            if store.bots.get(bot_id) is None:
+                store.bots.register(bot_id, name=bot_id, actor=bot_id)
+            for n in range(writes):
+                key = f"k{n % 5}"
+                entry = store.kv.set(bot_id, key, n, actor=bot_id)
+                report["acknowledged"][key] = (entry.version, n)
+                if n % 4 == 0:
+                    memory_id = f"{bot_id}-m{n}"
+                    store.memories.add(bot_id, memory_id, actor=bot_id)
+                    report["memories"].append(memory_id)
+            report["own_reads"] = {
+                key: store.kv.get(bot_id, key) for key in report["acknowledged"]
+            }
+            start.wait(timeout=60)  # everyone has written: now check
+            store.projections.resume()  # catch up with the others' writes
+            report["status"] = {s.name: s.state for s in store.projections.status()}
+            report["differences"] = len(store.projections.verify())
+    except BaseException as error:  # reported to the test, which fails on it
+        report["error"] = f"{type(error).__name__}: {error}"
+        start.abort()  # the others stop waiting for this one
+    results.put(report)
