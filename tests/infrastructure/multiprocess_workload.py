@@ -7,9 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 
-def run_writer(
-    url: str, bot_id: str, writes: int, start: Any, results: Any
-) -> None:
+def run_writer(url: str, bot_id: str, writes: int, start: Any, results: Any) -> None:
     from boternity_store.infrastructure import open_store
 
     start.wait(timeout=60)
