@@ -68,6 +68,16 @@ class FileNotFound(NotFound):
     """Raised when a file id or (bot, filename) names no current file."""
 
 
+class StoreNotFound(NotFound):
+    """Raised when a store opened to read (``read_only=True``) does not exist;
+    nothing was created."""
+
+
+class ReadOnlyStore(StoreError):
+    """Raised when writing through a store opened with ``read_only=True``;
+    nothing was written."""
+
+
 class ProviderNotFound(NotFound):
     """Raised when a provider name has no recorded history."""
 

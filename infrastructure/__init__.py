@@ -13,7 +13,9 @@ from boternity_store.domain.errors import (
     MemoryNotFound,
     NotFound,
     ProviderNotFound,
+    ReadOnlyStore,
     StoreError,
+    StoreNotFound,
     VersionConflict,
 )
 from boternity_store.domain.file_models import FileVersion, StorageFile
@@ -76,10 +78,12 @@ __all__ = [
     "ProviderPolicy",
     "ProviderStatus",
     "Providers",
+    "ReadOnlyStore",
     "RebuildFailed",
     "StorageFile",
     "Store",
     "StoreError",
+    "StoreNotFound",
     "VersionConflict",
     "WriteConflict",
     "open_store",

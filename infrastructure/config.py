@@ -23,6 +23,7 @@ def resolve_url(url: str | None) -> str:
 @dataclass(frozen=True)
 class StoreConfig:
     url: URL
+    read_only: bool = False
 
     @property
     def backend(self) -> str:
@@ -34,17 +35,27 @@ class StoreConfig:
 
     def sqlalchemy_url(self) -> URL:
         if self.backend == "sqlite":
+            if self.read_only:  # the driver opens it with mode=ro
+                return self.url.set(
+                    drivername="sqlite+pysqlite",
+                    database=f"file:{self.sqlite_path}",
+                    query={"mode": "ro", "uri": "true"},
+                )
             return self.url.set(
                 drivername="sqlite+pysqlite", database=str(self.sqlite_path)
             )
         return self.url.set(drivername="postgresql+psycopg")
 
     def eventsourcing_env(self) -> dict[str, str]:
+        create = {"CREATE_TABLE": "n"} if self.read_only else {}
         if self.backend == "sqlite":
+            path = str(self.sqlite_path)
             return {
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-                "SQLITE_DBNAME": str(self.sqlite_path),
+                # The library opens SQLite with uri=True.
+                "SQLITE_DBNAME": f"file:{path}?mode=ro" if self.read_only else path,
                 "SQLITE_LOCK_TIMEOUT": "30",
+                **create,
             }
         url = self.url
         return {
@@ -54,6 +65,7 @@ class StoreConfig:
             "POSTGRES_PORT": str(url.port or 5432),
             "POSTGRES_USER": url.username or "",
             "POSTGRES_PASSWORD": url.password or "",
+            **create,
         }
 
 

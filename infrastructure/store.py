@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import replace
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -37,6 +38,7 @@ from .kv_api import Kv
 from .memories_api import Memories
 from .provider_health_api import ProviderHealthStore
 from .providers_api import Providers
+from .read_only import RefusingAppender, check_exists, check_projected
 from .store_locks import operations_lock, schema_lock
 from .writer import Writer
 
@@ -59,7 +61,10 @@ class Store(AbstractContextManager["Store"]):
     ) -> None:
         self.config = config
         self._clock = clock
-        with schema_lock(config):
+        read_only = config.read_only
+        if read_only:
+            check_exists(config)
+        with schema_lock(config) if not read_only else nullcontext():
             self._app = EventStoreApplication.for_env(config.eventsourcing_env())
             engines = make_engines(config)
             self._read_engine, self._write_engine = engines.read, engines.write
@@ -75,15 +80,22 @@ class Store(AbstractContextManager["Store"]):
                 now=lambda: to_text(self.now()),
             )
             self.projections = ProjectionOperations(
-                self._runner, lock=operations_lock(config)
+                self._runner, lock=operations_lock(config), read_only=read_only
             )
-            self._rebuild_changed_schemas()
-        self._runner.catch_up()
-        self._appender: Appender = (
-            OneTransactionAppend(self._app, self._runner, engines.append)
-            if engines.append is not None
-            else SeparateTransactions(self._app, self._runner)
-        )
+            if read_only:
+                check_projected(config, self._runner)
+            else:
+                self._rebuild_changed_schemas()
+        self._appender: Appender
+        if read_only:
+            self._appender = RefusingAppender(config)
+        else:
+            self._runner.catch_up()
+            self._appender = (
+                OneTransactionAppend(self._app, self._runner, engines.append)
+                if engines.append is not None
+                else SeparateTransactions(self._app, self._runner)
+            )
         self._append_engine = engines.append
         self._writer = Writer(self._app, self._appender, self.now)
         self.bots = Bots(self._writer, BotQueries(self._read_engine, bots))
@@ -146,15 +158,19 @@ def open_store(
     *,
     clock: Clock | None = None,
     max_value_bytes: int = DEFAULT_MAX_VALUE_BYTES,
+    read_only: bool = False,
 ) -> Store:
     """Open (creating if missing) the store at ``url``.
 
     ``url`` defaults to ``$BOTERNITY_STORE_URL``, else ``sqlite:///boternity.db``.
     ``clock`` returns an aware UTC datetime; everything time-dependent uses it.
+    ``read_only``: open to read, never to write: nothing is created (a missing
+    store raises ``StoreNotFound``), nothing is caught up or rebuilt, and every
+    write raises ``ReadOnlyStore`` (SQLite opens the file with ``mode=ro``).
     """
     if max_value_bytes <= 0:
         raise InvalidInput("max_value_bytes must be positive")
-    config = parse_url(resolve_url(url))
+    config = replace(parse_url(resolve_url(url)), read_only=bool(read_only))
     return Store(config, clock=clock or utc_now, max_value_bytes=max_value_bytes)
 
 

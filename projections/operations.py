@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
-from boternity_store.domain.errors import InvalidInput, StoreError
+from boternity_store.domain.errors import InvalidInput, ReadOnlyStore, StoreError
 
 from . import shadow_tables
 from .compare import ProjectionDifference, differences
@@ -44,10 +44,12 @@ class ProjectionOperations:
         runner: ProjectionRunner,
         *,
         lock: OperationLock | None = None,
+        read_only: bool = False,
         batch_size: int = 2000,
     ) -> None:
         self.runner = runner
         self.lock = lock or ThreadLock()
+        self.read_only = read_only
         self.batch_size = batch_size
 
     def status(self) -> list[ProjectionStatus]:
@@ -63,7 +65,7 @@ class ProjectionOperations:
         self, names: Sequence[str] | None = None, progress: Progress | None = None
     ) -> None:
         """Rebuild projections from the first event and swap them in atomically."""
-        live = self.select(names)
+        live = self._writable(names)
         with self.lock.hold():
             shadows = [p.shadow(REBUILD_SUFFIX) for p in live]
             try:
@@ -87,7 +89,7 @@ class ProjectionOperations:
     def verify(self, names: Sequence[str] | None = None) -> list[ProjectionDifference]:
         """Build a fresh copy from the log and compare it row by row with the live
         tables; an empty list means they are in sync."""
-        live = self.select(names)
+        live = self._writable(names)
         with self.lock.hold():
             fresh = [p.shadow(VERIFY_SUFFIX) for p in live]
             try:
@@ -111,7 +113,7 @@ class ProjectionOperations:
 
     def resume(self, names: Sequence[str] | None = None) -> None:
         """Put failed projections back to live and retry from where they stopped."""
-        selected = self.select(names)
+        selected = self._writable(names)
 
         def revive(conn: Connection) -> None:
             states = self.runner.tracking.states(conn, lock=True)
@@ -134,6 +136,12 @@ class ProjectionOperations:
                 f"unknown projection(s) {unknown}; known: {sorted(known)}"
             )
         return [known[n] for n in dict.fromkeys(names)]
+
+    def _writable(self, names: Sequence[str] | None) -> list[Projection]:
+        selected = self.select(names)
+        if self.read_only:
+            raise ReadOnlyStore("the store was opened read-only")
+        return selected
 
     def _build(self, shadows: list[Projection], progress: Progress | None) -> None:
         def recreate(conn: Connection) -> None:

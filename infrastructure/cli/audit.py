@@ -27,7 +27,7 @@ def bot(
 
     Example: boternity-store audit bot bot-1 --limit 20
     """
-    with store_of(ctx) as store:
+    with store_of(ctx, read_only=True) as store:
         entries = store.audit.get_for_bot(bot_id, limit=limit)
     _show(f"audit log of bot {bot_id}", entries, json_)
 
@@ -38,7 +38,7 @@ def memory(ctx: typer.Context, memory_id: str, json_: JsonOpt = False) -> None:
 
     Example: boternity-store audit memory mem-1 --json
     """
-    with store_of(ctx) as store:
+    with store_of(ctx, read_only=True) as store:
         entries = store.audit.get_for_memory(memory_id)
     _show(f"audit trail of memory {memory_id}", entries, json_)
 

@@ -47,7 +47,7 @@ def list_(ctx: typer.Context, json_: JsonOpt = False) -> None:
 
     Example: boternity-store bots list --json
     """
-    with store_of(ctx) as store:
+    with store_of(ctx, read_only=True) as store:
         bots = store.bots.list()
     if json_:
         print_json(bots)

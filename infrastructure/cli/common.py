@@ -23,8 +23,10 @@ console = Console(highlight=False, soft_wrap=True)
 
 
 @contextmanager
-def store_of(ctx: typer.Context) -> Iterator[Store]:
-    with open_store(ctx.obj["url"]) as store:
+def store_of(ctx: typer.Context, *, read_only: bool = False) -> Iterator[Store]:
+    """The store the command works on; read commands open it read-only, so a
+    mistyped URL is not created and nothing is written."""
+    with open_store(ctx.obj["url"], read_only=read_only) as store:
         yield store
 
 

@@ -54,7 +54,7 @@ def list_(ctx: typer.Context, bot_id: str, json_: JsonOpt = False) -> None:
 
     Example: boternity-store files list bot-1
     """
-    with store_of(ctx) as store:
+    with store_of(ctx, read_only=True) as store:
         files = store.files.list_files(bot_id)
     _print_files(f"files of {bot_id}", files, json_)
 
@@ -69,7 +69,7 @@ def needing_index(
 
     Example: boternity-store files needing-index bot-1 --json
     """
-    with store_of(ctx) as store:
+    with store_of(ctx, read_only=True) as store:
         files = store.files.needing_index(bot_id)
     _print_files("files needing indexing", files, json_, with_bot=True)
 
@@ -80,7 +80,7 @@ def versions(ctx: typer.Context, file_id: str, json_: JsonOpt = False) -> None:
 
     Example: boternity-store files versions FILE_ID
     """
-    with store_of(ctx) as store:
+    with store_of(ctx, read_only=True) as store:
         rows = store.files.get_versions(file_id)
     if json_:
         print_json(rows)

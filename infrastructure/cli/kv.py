@@ -49,7 +49,7 @@ def get(ctx: typer.Context, bot_id: str, key: str, json_: JsonOpt = False) -> No
 
     Example: boternity-store kv get bot-1 prefs --json
     """
-    with store_of(ctx) as store:
+    with store_of(ctx, read_only=True) as store:
         entry = store.kv.get_entry(bot_id, key)
     if entry is None:
         raise NotFound(f"key {key!r} not found for bot {bot_id!r}")
@@ -94,7 +94,7 @@ def list_(
 
     Example: boternity-store kv list bot-1 --prefix pref
     """
-    with store_of(ctx) as store:
+    with store_of(ctx, read_only=True) as store:
         keys = store.kv.list_keys(bot_id, prefix)
     if json_:
         typer.echo(json.dumps(keys, ensure_ascii=False))

@@ -140,7 +140,7 @@ def get(ctx: typer.Context, memory_id: str, json_: JsonOpt = False) -> None:
 
     Example: boternity-store memories get mem-1 --json
     """
-    with store_of(ctx) as store:
+    with store_of(ctx, read_only=True) as store:
         info = store.memories.get(memory_id)
     if info is None:
         raise MemoryNotFound(memory_id)

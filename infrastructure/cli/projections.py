@@ -30,7 +30,7 @@ def status(ctx: typer.Context, json_: JsonOpt = False) -> None:
 
     Example: boternity-store projections status
     """
-    with store_of(ctx) as store:
+    with store_of(ctx, read_only=True) as store:
         report = store.projections.status()
     if json_:
         print_json(report)

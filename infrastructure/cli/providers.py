@@ -31,7 +31,7 @@ def status(
     json_: JsonOpt = False,
 ) -> None:
     """Show one provider's breaker, or all. Example: boternity-store providers status"""
-    with store_of(ctx) as store:
+    with store_of(ctx, read_only=True) as store:
         statuses = store.providers.list() if name is None else [_one(store, name)]
     if json_:
         print_json(statuses if name is None else statuses[0])

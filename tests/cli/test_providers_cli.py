@@ -7,6 +7,7 @@ from datetime import datetime
 
 import pytest
 
+from boternity_store.infrastructure import open_store
 from boternity_store.infrastructure.cli.providers import app
 from tests.cli.cli_run import run as cli_run
 
@@ -129,6 +130,7 @@ def test_retry_after_sets_open_until(capsys: Capsys, db_url: str) -> None:
 def test_errors_are_one_line_with_a_nonzero_exit(
     capsys: Capsys, db_url: str, args: list[str], code: int, message: str
 ) -> None:
+    open_store(db_url).close()  # a store exists: read commands do not create one
     got, out, err = run(capsys, db_url, *args)
     assert (got, out) == (code, "")
     assert err.startswith(message)
