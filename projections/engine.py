@@ -74,11 +74,15 @@ class ProjectionRunner:
         with self._engine.begin() as conn:
             yield conn
 
-    def states(self, conn: Connection | None = None) -> dict[str, TrackingState]:
+    def states(
+        self, conn: Connection | None = None, *, lock: bool = False
+    ) -> dict[str, TrackingState]:
+        """The tracking rows; with ``lock`` (inside ``conn``'s transaction), locked
+        until it ends, so that no other process moves them meanwhile."""
         if conn is None:
             with self._engine.connect() as c:
                 return self.tracking.states(c)
-        return self.tracking.states(conn)
+        return self.tracking.states(conn, lock=lock)
 
     # Live processing.
 
@@ -283,10 +287,25 @@ class ProjectionRunner:
                 if state is None:
                     self.reset_tracking(conn, projection, state=LIVE)
                 elif state.state == FAILED:
-                    self.tracking.set_state(conn, projection.tracking_name, LIVE)
+                    self.revive(conn, projection)
         return stale
 
     def reset_tracking(
         self, conn: Connection, projection: Projection, state: str
     ) -> None:
         self.tracking.reset(conn, projection.tracking_name, projection.version, state)
+
+    def adopt_tracking(
+        self, conn: Connection, shadow: Projection, projection: Projection
+    ) -> None:
+        """After a swap: the shadow's tracking row becomes the projection's."""
+        self.tracking.adopt(
+            conn, shadow.tracking_name, projection.tracking_name, projection.version
+        )
+
+    def drop_tracking(self, conn: Connection, projection: Projection) -> None:
+        self.tracking.delete(conn, projection.tracking_name)
+
+    def revive(self, conn: Connection, projection: Projection) -> None:
+        """A failed projection is live again: it resumes at the failed event."""
+        self.tracking.set_state(conn, projection.tracking_name, LIVE)

@@ -82,9 +82,7 @@ class ProjectionOperations:
         self._catch_up(conn, shadows)
         for shadow, projection in zip(shadows, live, strict=True):
             shadow_tables.swap_in(conn, shadow, projection)
-            self.runner.tracking.adopt(
-                conn, shadow.tracking_name, projection.tracking_name, projection.version
-            )
+            self.runner.adopt_tracking(conn, shadow, projection)
 
     def verify(self, names: Sequence[str] | None = None) -> list[ProjectionDifference]:
         """Build a fresh copy from the log and compare it row by row with the live
@@ -104,7 +102,7 @@ class ProjectionOperations:
     def _compare(
         self, conn: Connection, live: list[Projection], fresh: list[Projection]
     ) -> list[ProjectionDifference]:
-        states = self.runner.tracking.states(conn, lock=True)
+        states = self.runner.states(conn, lock=True)
         self._catch_up(conn, fresh + [p for p in live if _is(states, p, LIVE)])
         found = []
         for projection, copy in zip(live, fresh, strict=True):
@@ -116,10 +114,10 @@ class ProjectionOperations:
         selected = self._writable(names)
 
         def revive(conn: Connection) -> None:
-            states = self.runner.tracking.states(conn, lock=True)
+            states = self.runner.states(conn, lock=True)
             for projection in selected:
                 if _is(states, projection, FAILED):
-                    self.runner.tracking.set_state(conn, projection.tracking_name, LIVE)
+                    self.runner.revive(conn, projection)
 
         self.runner.transact(revive)
         self.runner.catch_up()
@@ -181,7 +179,7 @@ class ProjectionOperations:
 
     def _catch_up(self, conn: Connection, projections: list[Projection]) -> None:
         """Inside the swap's transaction: apply whatever was appended meanwhile."""
-        states = self.runner.tracking.states(conn, lock=True)
+        states = self.runner.states(conn, lock=True)
         position = min(
             (states[p.tracking_name].position for p in projections), default=0
         )
@@ -210,7 +208,7 @@ class ProjectionOperations:
         def drop(conn: Connection) -> None:
             for shadow in shadows:
                 shadow_tables.drop(conn, shadow)
-                self.runner.tracking.delete(conn, shadow.tracking_name)
+                self.runner.drop_tracking(conn, shadow)
 
         self.runner.transact(drop)
 
