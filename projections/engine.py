@@ -2,34 +2,29 @@
 commits each projection's view rows together with its tracking position, so every
 event is applied exactly once, by any number of processes.
 
-Every path (appends, catch-up, rebuild, verify) goes through one guarded apply,
-:meth:`ProjectionRunner.apply`: all projections in one pass; if a handler
-raises, again projection by projection and then event by event, so a poison
-event stops only its own projection. Positions are read under the tracking
+Every path (appends, catch-up, rebuild, verify) goes through one guarded apply
+(:mod:`.applier`). Positions are read under the tracking
 rows' lock (``FOR UPDATE`` on PostgreSQL; SQLite's write lock) and only move
 forward, so two processes catching up at once never apply an event twice.
 """
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
+from .applier import Applier
 from .projection import FAILED, LIVE, EventLog, Positioned, Projection
 from .tracking import TrackingRows, TrackingState
-from .transient import is_transient, retry_transient
-from .view import View
+from .transient import retry_transient
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
-log = logging.getLogger("boternity_store.projections")
 T = TypeVar("T")
-Route = list[tuple[Projection, Any, str]]
 
 
 class ProjectionRunner:
@@ -50,7 +45,8 @@ class ProjectionRunner:
         self.batch_size = batch_size
         self.tracking = TrackingRows(now)
         self.lock = threading.RLock()
-        self._route_cache: dict[tuple[str, ...], dict[type, Route]] = {}
+        self._applier = Applier(self.tracking)
+        self.apply = self._applier.apply
 
     # The log and transactions, for operations (rebuild, verify, status).
 
@@ -137,108 +133,12 @@ class ProjectionRunner:
             return None
         if not live:
             return states
-        moved = self._apply_together(conn, live, states, recent)
+        moved = self._applier.apply_together(conn, live, states, recent)
         last = recent[-1][0]
         return {
             name: state._replace(position=last) if name in moved else state
             for name, state in states.items()
         }
-
-    # The one guarded apply.
-
-    def apply(
-        self,
-        conn: Connection,
-        projections: list[Projection],
-        batch: Sequence[Positioned],
-        states: dict[str, TrackingState] | None = None,
-    ) -> None:
-        """Apply ``batch`` to ``projections`` inside ``conn``'s transaction, each
-        from the position its tracking row holds: all in one pass; if a handler
-        raises, projection by projection, then event by event, so the poison
-        event marks only its projection failed (the events before it are kept).
-        A transient database fault propagates: the caller retries the whole
-        transaction, and nothing is recorded as a poison event."""
-        if states is None:
-            states = self.tracking.states(conn, lock=True)
-        if self._guarded(conn, projections, states, batch) is None:
-            return
-        for projection in projections:
-            name = projection.tracking_name
-            state = states[name]._replace(
-                position=self.tracking.locked_position(conn, name)
-            )
-            if self._guarded(conn, [projection], {name: state}, batch) is None:
-                continue
-            for item in batch:
-                if item[0] <= state.position:
-                    continue
-                error = self._guarded(conn, [projection], {name: state}, [item])
-                if error is not None:
-                    self._record_failure(conn, projection, item, error)
-                    break
-                state = state._replace(position=item[0])
-
-    def _guarded(
-        self,
-        conn: Connection,
-        projections: list[Projection],
-        states: dict[str, TrackingState],
-        batch: Sequence[Positioned],
-    ) -> Exception | None:
-        """One pass in a savepoint: None, or what a handler raised (rolled back)."""
-        try:
-            with conn.begin_nested():
-                self._apply_together(conn, projections, states, batch)
-        except Exception as error:
-            if is_transient(error):
-                raise
-            return error
-        return None
-
-    def _apply_together(
-        self,
-        conn: Connection,
-        live: list[Projection],
-        states: dict[str, TrackingState],
-        batch: Sequence[Positioned],
-    ) -> list[str]:
-        """The fast path: every projection in one pass, one flush per table, one
-        tracking update for the projections that moved; returns their names."""
-        seen = {p.tracking_name: states[p.tracking_name].position for p in live}
-        routes = self._routes(live)
-        views: dict[str, View] = {}
-        for position, event in batch:
-            route = routes.get(type(event))
-            if route is None:
-                route = routes[type(event)] = [
-                    (projection, handler, projection.tracking_name)
-                    for projection in live
-                    if (handler := projection.handler_for(type(event))) is not None
-                ]
-            for projection, handler, name in route:
-                if position > seen[name]:
-                    view = views.get(name)
-                    if view is None:
-                        view = views[name] = View(conn)
-                    view.position = position
-                    handler(projection, event, view)
-        for view in views.values():
-            view.flush()
-        last = batch[-1][0]
-        moved = tuple(name for name, position in seen.items() if last > position)
-        if moved:
-            self.tracking.move(conn, moved, last)
-        return list(moved)
-
-    def _routes(self, live: list[Projection]) -> dict[type, Route]:
-        """Per event type, the live projections that handle it (most handle few
-        types); kept per set of live projections."""
-        key = tuple(p.tracking_name for p in live)
-        routes = self._route_cache.get(key)
-        if routes is None:
-            routes = self._route_cache[key] = {}
-        return routes
 
     def live(self, states: dict[str, TrackingState]) -> list[Projection]:
         """The projections that are live at the code's schema version."""
@@ -249,24 +149,6 @@ class ProjectionRunner:
             and state.state == LIVE
             and state.version == p.version
         ]
-
-    def _record_failure(
-        self,
-        conn: Connection,
-        projection: Projection,
-        item: Positioned,
-        error: Exception,
-    ) -> None:
-        position, event = item
-        message = f"{type(error).__name__}: {error}"
-        log.error(
-            "projection %s failed at event %d (%s): %s",
-            projection.tracking_name,
-            position,
-            type(event).__qualname__,
-            message,
-        )
-        self.tracking.mark_failed(conn, projection.tracking_name, position, message)
 
     # Schema.
 
