@@ -15,13 +15,9 @@ library's ``IntegrityError`` and record nothing; the writer then decides again.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Protocol
-from uuid import UUID
-
-from eventsourcing.persistence import IntegrityError
 
 from .foreign_writes import ForeignWrites
 
@@ -33,7 +29,7 @@ if TYPE_CHECKING:
     from boternity_store.projections.projection import Positioned
     from boternity_store.projections.tracking import TrackingState
 
-    from .application import EventStoreApplication, Sequenced, StagedWrite
+    from .eventsourcing_seam import EventStoreApplication, Sequenced, StagedWrite
 
 
 class Appender(Protocol):
@@ -59,8 +55,7 @@ class SeparateTransactions:
     def append(
         self, aggregates: Iterable[Aggregate], sequence: Sequence[Sequenced] = ()
     ) -> None:
-        recordings = self.app.save_aggregates(aggregates, sequence)
-        recent = [(r.notification.id, r.domain_event) for r in recordings]
+        recent = self.app.save_in_order(aggregates, sequence)
         if recent:
             self.foreign.appended(recent[0][0], recent[-1][0])
         self.runner.catch_up(recent=recent)
@@ -90,12 +85,6 @@ class OneTransactionAppend:
         self.runner = runner
         self._conn = engine.connect()
         self._dbapi: Any = self._conn.connection.dbapi_connection
-        self._insert_event = app.recorder.insert_events_statement  # type: ignore[attr-defined]
-        self._insert_snapshot = (
-            app.snapshots.recorder.insert_events_statement  # type: ignore[attr-defined]
-            if app.snapshots is not None
-            else None
-        )
         self._known: tuple[int, dict[str, TrackingState]] | None = None
         self._data_version = self._current_data_version()
         self.foreign = ForeignWrites(app, maybe_changed=self._data_version_changed)
@@ -136,7 +125,8 @@ class OneTransactionAppend:
     ) -> tuple[list[Positioned], bool]:
         known, self._known = self._known, None
         with self._transaction() as cursor:
-            recent = self._insert(cursor, staged)
+            ids = self.app.insert_staged(cursor, staged)
+            recent = list(zip(ids, staged.events, strict=True))
             states = None
             if project:
                 data_version = self._current_data_version()
@@ -172,28 +162,5 @@ class OneTransactionAppend:
                 dbapi.rollback()
             raise
 
-    def _insert(self, cursor: Any, staged: StagedWrite) -> list[Positioned]:
-        """Insert the events (their rowids are their positions in the log) and
-        the snapshots, as the library's recorders would."""
-        ids = []
-        try:
-            for stored in staged.stored_events:
-                cursor.execute(self._insert_event, _row(stored))
-                ids.append(cursor.lastrowid)
-        except sqlite3.IntegrityError as error:
-            raise IntegrityError(error) from error
-        if staged.stored_snapshots and self._insert_snapshot is not None:
-            cursor.executemany(
-                self._insert_snapshot, [_row(s) for s in staged.stored_snapshots]
-            )
-        return list(zip(ids, staged.events, strict=True))
-
     def close(self) -> None:
         self._conn.close()
-
-
-def _row(stored: Any) -> tuple[Any, ...]:
-    originator_id = stored.originator_id
-    if isinstance(originator_id, UUID):
-        originator_id = originator_id.hex
-    return (originator_id, stored.originator_version, stored.topic, stored.state)

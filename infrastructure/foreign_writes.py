@@ -11,13 +11,10 @@ cache, and load fresh when next used.
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import suppress
 from typing import TYPE_CHECKING
 
-from eventsourcing.application import LRUCache
-
 if TYPE_CHECKING:
-    from .application import EventStoreApplication
+    from .eventsourcing_seam import EventStoreApplication
 
 _BATCH = 1000
 
@@ -53,14 +50,11 @@ class ForeignWrites:
         self.seen = max(self.seen, last)
 
     def _evict(self, after: int, upto: int) -> None:
-        repository = self.app.repository
-        cache = repository.cache
-        if cache is None:
-            return
-        if isinstance(cache, LRUCache) and upto - after > cache.maxsize:
+        capacity = self.app.cache_capacity()
+        if capacity is not None and upto - after > capacity:
             # More foreign events than cached aggregates: start afresh rather
             # than read them all.
-            repository.cache = LRUCache(cache.maxsize)
+            self.app.forget_cache()
             return
         while after < upto:
             notifications = self.app.recorder.select_notifications(
@@ -68,7 +62,5 @@ class ForeignWrites:
             )
             if not notifications:
                 return
-            for notification in notifications:
-                with suppress(KeyError):
-                    cache.get(notification.originator_id, evict=True)
+            self.app.evict(n.originator_id for n in notifications)
             after = notifications[-1].id

@@ -26,12 +26,12 @@ from boternity_store.projections.providers import ProvidersProjection
 from boternity_store.projections.timestamps import to_text
 
 from .append import Appender, OneTransactionAppend, SeparateTransactions
-from .application import EventStoreApplication
 from .audit_api import AuditLog
 from .bots_api import Bots
 from .config import parse_url, resolve_url
 from .engines import make_engines
 from .event_log import ApplicationEventLog
+from .eventsourcing_seam import EventStoreApplication
 from .files_api import Files
 from .history import History
 from .kv_api import Kv

@@ -4,7 +4,6 @@ identity map over the application's repository) and the store's clock."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import suppress
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 from uuid import UUID
@@ -16,7 +15,7 @@ from boternity_store.domain import Bot, BotNotFound
 if TYPE_CHECKING:
     from eventsourcing.domain import Aggregate
 
-    from .application import EventStoreApplication
+    from .eventsourcing_seam import EventStoreApplication
 
 A = TypeVar("A", bound="Aggregate")
 Clock = Callable[[], datetime]
@@ -92,22 +91,8 @@ class WriteContext:
         return bot
 
     def _cached(self, aggregate_id: UUID) -> bool:
-        if aggregate_id in self._loaded:
-            return True
-        cache = self.app.repository.cache
-        if cache is None:
-            return False
-        try:
-            cache.get(aggregate_id)
-        except KeyError:
-            return False
-        return True
+        return aggregate_id in self._loaded or self.app.is_cached(aggregate_id)
 
     def evict(self) -> None:
         """Forget cached state of everything this context loaded."""
-        cache = self.app.repository.cache
-        if cache is None:
-            return
-        for aggregate_id in self._loaded:
-            with suppress(KeyError):
-                cache.get(aggregate_id, evict=True)
+        self.app.evict(self._loaded)

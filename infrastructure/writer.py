@@ -28,7 +28,7 @@ from .write_context import Clock, WriteContext
 
 if TYPE_CHECKING:
     from .append import Appender
-    from .application import EventStoreApplication
+    from .eventsourcing_seam import EventStoreApplication
 
 T = TypeVar("T")
 MAX_ATTEMPTS = 10

@@ -10,8 +10,8 @@ import pytest
 
 from boternity_store.domain.provider import Provider
 from boternity_store.infrastructure import Store
-from boternity_store.infrastructure.application import SNAPSHOT_INTERVAL
 from boternity_store.infrastructure.event_log import ApplicationEventLog
+from boternity_store.infrastructure.eventsourcing_seam import SNAPSHOT_INTERVAL
 
 CALLS = 2 * SNAPSHOT_INTERVAL + 50
 
