@@ -20,7 +20,10 @@ if TYPE_CHECKING:
 
 
 class AuditEntry(Aggregate):
+    class_version = 1
+
     class Logged(Aggregate.Created):
+        class_version = 1
         entry_id: str
         bot_id: str
         memory_id: str

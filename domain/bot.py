@@ -18,12 +18,16 @@ from .ids import stream_id
 
 
 class Bot(Aggregate):
+    class_version = 1
+
     class Registered(Aggregate.Created):
+        class_version = 1
         bot_id: str
         name: str | None
         actor: str
 
     class Reregistered(Aggregate.Event):
+        class_version = 1
         bot_id: str
         name: str | None
         actor: str
@@ -35,6 +39,7 @@ class Bot(Aggregate):
             aggregate.deleted = False
 
     class Deleted(Aggregate.Event):
+        class_version = 1
         bot_id: str
         actor: str
 

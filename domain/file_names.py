@@ -19,7 +19,10 @@ from .ids import stream_id
 
 
 class FileName(Aggregate):
+    class_version = 1
+
     class Assigned(Aggregate.Created):
+        class_version = 1
         bot_id: str
         incarnation: int
         filename: str
@@ -27,6 +30,7 @@ class FileName(Aggregate):
         actor: str
 
     class Reassigned(Aggregate.Event):
+        class_version = 1
         bot_id: str
         filename: str
         file_id: str
@@ -36,6 +40,7 @@ class FileName(Aggregate):
             aggregate.file_id = self.file_id
 
     class Released(Aggregate.Event):
+        class_version = 1
         bot_id: str
         filename: str
         file_id: str

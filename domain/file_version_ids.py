@@ -43,7 +43,10 @@ def needs_claim(version_id: str, file_id: str, version: int) -> bool:
 
 
 class VersionIdClaim(Aggregate):
+    class_version = 1
+
     class Claimed(Aggregate.Created):
+        class_version = 1
         version_id: str
         file_id: str
         version: int

@@ -30,7 +30,10 @@ from .ids import stream_id
 
 
 class BotFile(Aggregate):
+    class_version = 1
+
     class Created(Aggregate.Created):
+        class_version = 1
         file_id: str
         bot_id: str
         incarnation: int
@@ -42,12 +45,14 @@ class BotFile(Aggregate):
         actor: str
 
     class FileEvent(Aggregate.Event):
+        class_version = 1
         file_id: str
         bot_id: str
         version: int
         actor: str
 
     class VersionAdded(FileEvent):
+        class_version = 1
         mime_type: str
         size_bytes: int
         sha256: str | None
@@ -60,6 +65,7 @@ class BotFile(Aggregate):
             aggregate.set_status(STALE, None, self.timestamp)
 
     class MetadataUpdated(FileEvent):
+        class_version = 1
         mime_type: str
         size_bytes: int
         sha256: str | None
@@ -70,25 +76,33 @@ class BotFile(Aggregate):
             aggregate.updated_at = self.timestamp
 
     class IndexingStarted(FileEvent):
+        class_version = 1
+
         def apply(self, aggregate: Any) -> None:
             aggregate.set_status(IN_PROGRESS, None)
 
     class Indexed(FileEvent):
+        class_version = 1
+
         def apply(self, aggregate: Any) -> None:
             aggregate.indexed_version = self.version
             aggregate.set_status(COMPLETED, None, self.timestamp)
 
     class IndexingFailed(FileEvent):
+        class_version = 1
         error: str
 
         def apply(self, aggregate: Any) -> None:
             aggregate.set_status(FAILED, self.error)
 
     class IndexInvalidated(FileEvent):
+        class_version = 1
+
         def apply(self, aggregate: Any) -> None:
             aggregate.set_status(STALE, None, self.timestamp)
 
     class Deleted(FileEvent):
+        class_version = 1
         filename: str
 
         def apply(self, aggregate: Any) -> None:

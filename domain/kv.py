@@ -15,9 +15,16 @@ from eventsourcing.domain import Aggregate
 from .errors import VersionConflict
 from .ids import stream_id
 
+UNKNOWN_ACTOR = "unknown"
+
 
 class KvKey(Aggregate):
+    # Version 2 keeps ``updated_by`` (the actor of the current value).
+    class_version = 2
+
     class FirstValueSet(Aggregate.Created):
+        class_version = 1
+        class_version = 1
         bot_id: str
         incarnation: int
         key: str
@@ -25,6 +32,8 @@ class KvKey(Aggregate):
         actor: str
 
     class ValueSet(Aggregate.Event):
+        class_version = 1
+        class_version = 1
         bot_id: str
         key: str
         value_json: str
@@ -37,8 +46,11 @@ class KvKey(Aggregate):
             aggregate.value_json = self.value_json
             aggregate.entry_version = self.entry_version
             aggregate.updated_at = self.timestamp
+            aggregate.updated_by = self.actor
 
     class ValueDeleted(Aggregate.Event):
+        class_version = 1
+        class_version = 1
         bot_id: str
         key: str
         actor: str
@@ -57,6 +69,14 @@ class KvKey(Aggregate):
         self.entry_version = 1
         self.created_at: datetime = self.created_on
         self.updated_at: datetime = self.created_on
+        self.updated_by = actor
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """A snapshot taken before version 2 does not say who wrote its value;
+        the next write says. (The read tables know: they are projected from the
+        events, which always carried the actor.)"""
+        state["updated_by"] = UNKNOWN_ACTOR
 
     @staticmethod
     def create_id(bot_id: str, incarnation: int, key: str) -> UUID:

@@ -31,7 +31,10 @@ if TYPE_CHECKING:
 
 
 class Memory(Aggregate):
+    class_version = 1
+
     class Added(Aggregate.Created):
+        class_version = 1
         memory_id: str
         bot_id: str
         incarnation: int
@@ -40,6 +43,7 @@ class Memory(Aggregate):
         details_json: str | None
 
     class Audited(Aggregate.Event):
+        class_version = 1
         memory_id: str
         bot_id: str
         audit_id: str
@@ -50,6 +54,7 @@ class Memory(Aggregate):
             aggregate.audit_ids = [*aggregate.audit_ids, self.audit_id]
 
     class AddedAgain(Audited):
+        class_version = 1
         incarnation: int
 
         def apply(self, aggregate: Any) -> None:
@@ -61,12 +66,15 @@ class Memory(Aggregate):
             super().apply(aggregate)
 
     class Deleted(Audited):
+        class_version = 1
+
         def apply(self, aggregate: Any) -> None:
             aggregate.status = DELETED
             aggregate.shared_with = {}
             super().apply(aggregate)
 
     class Shared(Audited):
+        class_version = 1
         with_bot_id: str
         with_incarnation: int
 
@@ -76,6 +84,7 @@ class Memory(Aggregate):
             super().apply(aggregate)
 
     class Revoked(Audited):
+        class_version = 1
         from_bot_id: str
 
         def apply(self, aggregate: Any) -> None:
@@ -85,9 +94,11 @@ class Memory(Aggregate):
             super().apply(aggregate)
 
     class Merged(Audited):
+        class_version = 1
         source_ids: list[str]
 
     class MergedAway(Aggregate.Event):
+        class_version = 1
         memory_id: str
         bot_id: str
         merged_into: str

@@ -51,7 +51,8 @@ class BotInfo(PublicModel):
 
 
 class KvEntry(PublicModel):
-    """One key of a bot's key-value store; ``version`` counts writes since creation."""
+    """One key of a bot's key-value store; ``version`` counts writes since
+    creation; ``updated_by`` is the actor of the write that set the value."""
 
     bot_id: str
     key: str
@@ -59,3 +60,4 @@ class KvEntry(PublicModel):
     version: int
     created_at: UtcDatetime
     updated_at: UtcDatetime
+    updated_by: str

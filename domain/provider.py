@@ -36,6 +36,7 @@ SYSTEM = "system"  # actor of call outcomes and automatic transitions
 
 
 class Provider(Aggregate):
+    class_version = 1
     Registered = events.Registered
     CallSucceeded = events.CallSucceeded
     CallFailed = events.CallFailed

@@ -15,6 +15,7 @@ from .breaker import CLOSED, HALF_OPEN, OPEN
 
 
 class Registered(Aggregate.Created):
+    class_version = 1
     name: str
     actor: str
     failure_threshold: int
@@ -23,11 +24,13 @@ class Registered(Aggregate.Created):
 
 
 class ProviderEvent(Aggregate.Event):
+    class_version = 1
     name: str
     actor: str
 
 
 class CallSucceeded(ProviderEvent):
+    class_version = 1
     latency_ms: float | None
     total_calls: int
     trial_successes: int
@@ -42,6 +45,7 @@ class CallSucceeded(ProviderEvent):
 
 
 class CallFailed(ProviderEvent):
+    class_version = 1
     error: str
     error_kind: str | None
     total_calls: int
@@ -58,6 +62,7 @@ class CallFailed(ProviderEvent):
 
 
 class CircuitOpened(ProviderEvent):
+    class_version = 1
     reason: str
     open_until: datetime
 
@@ -68,6 +73,7 @@ class CircuitOpened(ProviderEvent):
 
 
 class CircuitHalfOpened(ProviderEvent):
+    class_version = 1
     reason: str
 
     def apply(self, aggregate: Any) -> None:
@@ -76,11 +82,14 @@ class CircuitHalfOpened(ProviderEvent):
 
 
 class TrialStarted(ProviderEvent):
+    class_version = 1
+
     def apply(self, aggregate: Any) -> None:
         aggregate.trial_started_at = self.timestamp
 
 
 class CircuitClosed(ProviderEvent):
+    class_version = 1
     reason: str
 
     def apply(self, aggregate: Any) -> None:
@@ -88,6 +97,7 @@ class CircuitClosed(ProviderEvent):
 
 
 class ForcedOpen(ProviderEvent):
+    class_version = 1
     reason: str
 
     def apply(self, aggregate: Any) -> None:
@@ -98,6 +108,7 @@ class ForcedOpen(ProviderEvent):
 
 
 class ForcedClosed(ProviderEvent):
+    class_version = 1
     reason: str
 
     def apply(self, aggregate: Any) -> None:
@@ -105,6 +116,7 @@ class ForcedClosed(ProviderEvent):
 
 
 class Reset(ProviderEvent):
+    class_version = 1
     reason: str
 
     def apply(self, aggregate: Any) -> None:
@@ -113,6 +125,7 @@ class Reset(ProviderEvent):
 
 
 class HealthOverridden(ProviderEvent):
+    class_version = 1
     circuit_state: str
     last_error: str | None
     last_success: datetime | None
@@ -133,6 +146,7 @@ class HealthOverridden(ProviderEvent):
 
 
 class PolicyChanged(ProviderEvent):
+    class_version = 1
     failure_threshold: int
     cooldown_seconds: float
     half_open_successes: int

@@ -160,6 +160,7 @@ def _to_entry(entry: KvKey, value: Any = _DECODE) -> KvEntry:
             "version": entry.entry_version,
             "created_at": entry.created_at,
             "updated_at": entry.updated_at,
+            "updated_by": entry.updated_by,
         }
     )
 

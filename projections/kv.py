@@ -1,5 +1,6 @@
 """Where a KV write becomes a row: ``bot_kv_store`` (exactly the seed's table)
-plus ``bot_kv_versions`` (each entry's write count, for ``KvEntry.version``)."""
+plus ``bot_kv_versions`` (each entry's write count and last writer, for
+``KvEntry.version`` and ``KvEntry.updated_by``)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ _KEY = ("bot_id", "key")
 
 class KvProjection(Projection):
     name = "kv"
-    version = 1
+    version = 2  # 2: bot_kv_versions.updated_by
 
     def define_tables(self) -> list[Table]:
         Table("bots", self.metadata, Column("id", Text, primary_key=True))  # FK target
@@ -42,6 +43,7 @@ class KvProjection(Projection):
             Column("bot_id", Text, nullable=False, primary_key=True),
             Column("key", Text, nullable=False, primary_key=True),
             Column("version", Integer, nullable=False),
+            Column("updated_by", Text, nullable=False),
         )
         return [self.kv, self.versions]
 
@@ -52,7 +54,13 @@ class KvProjection(Projection):
     @process_event.register(KvKey.FirstValueSet)
     def _first_set(self, event: KvKey.FirstValueSet, view: View) -> None:
         self._write(
-            view, event.bot_id, event.key, event.value_json, 1, to_text(event.timestamp)
+            view,
+            event.bot_id,
+            event.key,
+            event.value_json,
+            1,
+            to_text(event.timestamp),
+            event.actor,
         )
 
     @process_event.register(KvKey.ValueSet)
@@ -64,10 +72,18 @@ class KvProjection(Projection):
             event.value_json,
             event.entry_version,
             to_text(event.timestamp),
+            event.actor,
         )
 
     def _write(
-        self, view: View, bot_id: str, key: str, value_json: str, version: int, at: str
+        self,
+        view: View,
+        bot_id: str,
+        key: str,
+        value_json: str,
+        version: int,
+        at: str,
+        actor: str,
     ) -> None:
         row = {
             "bot_id": bot_id,
@@ -85,9 +101,9 @@ class KvProjection(Projection):
         view.upsert(self.kv, row, key=_KEY, update=update)
         view.upsert(
             self.versions,
-            {"bot_id": bot_id, "key": key, "version": version},
+            {"bot_id": bot_id, "key": key, "version": version, "updated_by": actor},
             key=_KEY,
-            update=("version",),
+            update=("version", "updated_by"),
         )
 
     @process_event.register(KvKey.ValueDeleted)

@@ -41,7 +41,7 @@ class KvQueries:
     def get_entry(self, bot_id: str, key: str) -> KvEntry | None:
         kv, versions = self.kv, self.versions
         query = (
-            select(kv, versions.c.version)
+            select(kv, versions.c.version, versions.c.updated_by)
             .join(
                 versions,
                 (versions.c.bot_id == kv.c.bot_id) & (versions.c.key == kv.c.key),
@@ -59,6 +59,7 @@ class KvQueries:
             version=row.version,
             created_at=from_text(row.created_at),
             updated_at=from_text(row.updated_at),
+            updated_by=row.updated_by,
         )
 
     def list_keys(self, bot_id: str, prefix: str | None = None) -> list[str]:
