@@ -15,11 +15,14 @@ library's ``IntegrityError`` and record nothing; the writer then decides again.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .foreign_writes import ForeignWrites
+
+log = logging.getLogger("boternity_store")
 
 if TYPE_CHECKING:
     from eventsourcing.domain import Aggregate
@@ -58,10 +61,23 @@ class SeparateTransactions:
         recent = self.app.save_in_order(aggregates, sequence)
         if recent:
             self.foreign.appended(recent[0][0], recent[-1][0])
-        self.runner.catch_up(recent=recent)
+        project_committed(self.runner, recent)
 
     def close(self) -> None:
         pass
+
+
+def project_committed(runner: ProjectionRunner, recent: list[Positioned]) -> None:
+    """Project events whose append already committed. The write succeeded, so
+    a failure here must not reach its caller (who might retry and write it
+    twice): the runner already retried passing faults; what still fails is
+    logged, status shows the lag, and the next write or open projects it."""
+    try:
+        runner.catch_up(recent=recent)
+    except Exception:
+        log.exception(
+            "events up to %d are committed but not yet projected", recent[-1][0]
+        )
 
 
 class _ProjectionRaised(Exception):
@@ -118,7 +134,7 @@ class OneTransactionAppend:
             self.foreign.appended(recent[0][0], recent[-1][0])
             self.app.adopt(staged)
             if not projected:
-                self.runner.catch_up(recent=recent)
+                project_committed(self.runner, recent)
 
     def _record(
         self, staged: StagedWrite, *, project: bool

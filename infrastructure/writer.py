@@ -1,21 +1,28 @@
-"""The write path: run a command against aggregates, append its events, project.
+"""The write path: run commands against aggregates, append their events, project.
 
 A command is a function of a :class:`WriteContext`; it loads aggregates, decides,
-and leaves new events pending on them. The writer appends all pending events in
-one transaction (optimistic concurrency: a concurrent append to the same stream
-makes the whole command run again on fresh state) and then brings projections up
-to date, so a caller reads its own writes. Inside ``batch()`` commands share one
-context and everything is appended in one transaction when the batch ends.
+and leaves new events pending on them. Every write, whatever its shape, goes
+through one commit-and-retry loop, :meth:`Writer._commit`: decide the commands
+in one context, append all their events in one transaction (which also
+projects them), and on a concurrent append to one of the same streams
+(optimistic concurrency) decide them all again on fresh state, after a short
+jittered pause, up to ``MAX_ATTEMPTS`` times.
 
-Group commit: commands from concurrent threads queue up; whichever thread gets
-the write lock runs every queued command in one context and appends all their
-events in one transaction (one fsync), then hands each caller its own result.
+- **Group commit**: commands from concurrent threads queue up; whichever thread
+  leads takes the queue as one group, and each caller gets its own result or
+  error. A command that raises gets its error, and the others are decided
+  again without it (it may have changed shared state).
+- **Batches** (``store.batch()``): the commands run as they are called, and are
+  committed as one atomic group when the batch ends: all are appended, or none.
+
 A caller returns only after its events are durable and projected.
 """
 
 from __future__ import annotations
 
+import random
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -31,7 +38,10 @@ if TYPE_CHECKING:
     from .eventsourcing_seam import EventStoreApplication
 
 T = TypeVar("T")
+Command = Callable[[WriteContext], Any]
 MAX_ATTEMPTS = 10
+# Pause before retry n: uniform in [0, BACKOFF_S * 2**n], at most MAX_BACKOFF_S.
+BACKOFF_S, MAX_BACKOFF_S = 0.0005, 0.05
 __all__ = ["WriteConflict", "WriteContext", "Writer"]
 
 
@@ -40,11 +50,11 @@ class WriteConflict(StoreError):
 
 
 class _Slot:
-    """One queued command and, once the group ran, its outcome."""
+    """One command and, once committed, its outcome."""
 
     __slots__ = ("command", "done", "error", "ready", "value")
 
-    def __init__(self, command: Callable[[WriteContext], Any]) -> None:
+    def __init__(self, command: Command) -> None:
         self.command = command
         self.done = False
         # Only a caller that waits for another thread needs an event to wait on.
@@ -70,31 +80,28 @@ class Writer:
         self.app = app
         self.appender = appender
         self.clock = clock
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # held by the thread that commits
         self._queue: list[_Slot] = []
-        self._queue_lock = threading.Lock()
+        self._queued = threading.Condition()  # guards the queue and leadership
         self._leading = False
-        self._batch: list[Callable[[WriteContext], Any]] | None = None
+        self._batch: list[_Slot] | None = None
         self._batch_context: WriteContext | None = None
         self._batch_thread: int | None = None
 
     def execute(self, command: Callable[[WriteContext], T]) -> T:
         if self._batch_thread == threading.get_ident():
-            assert self._batch is not None and self._batch_context is not None
-            result = command(self._batch_context)
-            self._batch_context.seal()
-            self._batch.append(command)
-            return result
+            return cast(T, self._run_in_batch(command))
         slot = _Slot(command)
-        with self._queue_lock:
+        with self._queued:
             self._queue.append(slot)
             lead, self._leading = not self._leading, True
             if not lead:
                 slot.ready = threading.Event()
+            self._queued.notify_all()
         if not lead:
             assert slot.ready is not None
             slot.ready.wait()
-        if not slot.done:  # leader: commit everything queued so far
+        if not slot.done:  # the leader: commit everything queued so far
             self._lead()
         return cast(T, slot.outcome())
 
@@ -103,70 +110,21 @@ class Writer:
         caller that queued meanwhile: while a group commits, the next one forms."""
         try:
             with self._lock:
-                with self._queue_lock:
+                with self._queued:
                     group, self._queue = self._queue, []
-                self._commit_group(group)
+                try:
+                    self._commit(group, atomic=False)
+                finally:
+                    for slot in group:
+                        slot.finish()
         finally:
-            with self._queue_lock:
+            with self._queued:
                 if self._queue:  # woken without an outcome: it leads next
                     ready = self._queue[0].ready
                     assert ready is not None  # queued while this thread led
                     ready.set()
                 else:
                     self._leading = False
-
-    def _commit_group(self, group: list[_Slot]) -> None:
-        """Run queued commands together; a command that raises gets its error and
-        the others run again without it (it may have changed shared state)."""
-        try:
-            while group:
-                self.appender.before_decide()
-                context = WriteContext(self.app, self.clock)
-                failed = self._run_group(context, group)
-                if not failed:
-                    self._save_group(context, group)
-                    break
-                context.evict()
-                group = [slot for slot in group if slot not in failed]
-        except BaseException as error:  # e.g. KeyboardInterrupt in the leader
-            for slot in group:
-                slot.error = error
-            raise
-        finally:
-            for slot in group:
-                slot.finish()
-
-    @staticmethod
-    def _run_group(context: WriteContext, group: list[_Slot]) -> list[_Slot]:
-        failed = []
-        for slot in group:
-            try:
-                slot.value = slot.command(context)
-                context.seal()
-            except Exception as error:
-                slot.error = error
-                slot.finish()
-                failed.append(slot)
-        return failed
-
-    def _save_group(self, context: WriteContext, group: list[_Slot]) -> None:
-        if not context.touched:
-            return
-        try:
-            self.appender.append(context.touched.values(), context.sequence)
-        except IntegrityError:
-            # Another process wrote meanwhile: decide again, one command at a time.
-            context.evict()
-            for slot in group:
-                try:
-                    slot.value = self._commit([slot.command])[0]
-                except Exception as error:
-                    slot.error = error
-            return
-        except BaseException as error:
-            context.evict()
-            for slot in group:
-                slot.error = error
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -181,14 +139,21 @@ class Writer:
             self._batch_thread = threading.get_ident()
             try:
                 yield
-                commands = self._batch
+                slots = self._batch
             except BaseException:
                 context.evict()
                 raise
             finally:
                 self._batch, self._batch_context, self._batch_thread = None, None, None
-            if commands:
-                self._commit(commands, decided=context)
+            if slots:
+                self._commit(slots, atomic=True, decided=context)
+
+    def _run_in_batch(self, command: Command) -> Any:
+        assert self._batch is not None and self._batch_context is not None
+        result = command(self._batch_context)
+        self._batch_context.seal()
+        self._batch.append(_Slot(command))
+        return result
 
     def pending(self) -> WriteContext | None:
         """The open batch's context, for the thread running the batch (reads in
@@ -199,33 +164,77 @@ class Writer:
 
     def _commit(
         self,
-        commands: list[Callable[[WriteContext], Any]],
+        slots: list[_Slot],
+        *,
+        atomic: bool,
         decided: WriteContext | None = None,
-    ) -> list[Any]:
-        for attempt in range(MAX_ATTEMPTS):
+    ) -> None:
+        """The one commit-and-retry loop. Decide ``slots`` in one context (unless
+        ``decided``: a batch whose commands already ran), append, and decide
+        again on a conflict. ``atomic``: a command that raises fails them all
+        (raised here); otherwise it gets its own error and the rest go on."""
+        pending, attempt = list(slots), 0
+        while pending:
+            context = decided or self._fresh(optimistic=attempt == 0)
             if decided is None:
-                self.appender.before_decide()
-                fresh = WriteContext(self.app, self.clock, optimistic=attempt == 0)
-                context, to_run = fresh, commands
-            else:  # a batch whose commands already ran once
-                context, to_run, decided = decided, [], None
+                failed = self._decide(context, pending, atomic=atomic)
+                if failed:
+                    context.evict()  # what they changed is unrecorded
+                    pending = [slot for slot in pending if slot not in failed]
+                    continue
+            decided = None
             try:
-                results = []
-                for command in to_run:
-                    results.append(command(context))
-                    context.seal()
-                if not context.touched:
-                    return results
-                self.appender.append(context.touched.values(), context.sequence)
+                if context.touched:
+                    self.appender.append(context.touched.values(), context.sequence)
             except IntegrityError:
                 context.evict()  # another writer got there first: decide again
+                attempt += 1
+                if attempt == MAX_ATTEMPTS:
+                    self._give_up(pending, atomic=atomic)
+                    return
+                time.sleep(
+                    random.uniform(0, min(MAX_BACKOFF_S, BACKOFF_S * 2**attempt))
+                )
                 continue
-            except BaseException:
-                # Cached aggregates are shared, not copied: drop what this
-                # command may have changed but not recorded.
+            except BaseException as error:
+                # Cached aggregates are shared, not copied: drop what the
+                # commands may have changed but not recorded.
                 context.evict()
+                for slot in pending:
+                    slot.error = error
                 raise
-            return results
-        raise WriteConflict(
+            return
+
+    def _fresh(self, *, optimistic: bool) -> WriteContext:
+        self.appender.before_decide()
+        return WriteContext(self.app, self.clock, optimistic=optimistic)
+
+    @staticmethod
+    def _decide(
+        context: WriteContext, slots: list[_Slot], *, atomic: bool
+    ) -> list[_Slot]:
+        """Run each command; return those that raised (each with its error)."""
+        failed = []
+        for slot in slots:
+            try:
+                slot.value = slot.command(context)
+                slot.error = None
+                context.seal()
+            except Exception as error:
+                if atomic:
+                    context.evict()
+                    raise
+                slot.error = error
+                slot.finish()
+                failed.append(slot)
+        return failed
+
+    @staticmethod
+    def _give_up(slots: list[_Slot], *, atomic: bool) -> None:
+        conflict = WriteConflict(
             f"gave up after {MAX_ATTEMPTS} conflicting concurrent writes"
         )
+        if atomic:
+            raise conflict
+        for slot in slots:
+            slot.error = conflict

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from typing import Any
 
 import pytest
@@ -41,8 +40,8 @@ def test_concurrent_writes_are_committed_together_with_their_own_results(
     with writer._lock:
         for thread in threads:
             thread.start()
-        while len(writer._queue) < 8:
-            time.sleep(0)
+        with writer._queued:  # notified whenever a command queues
+            assert writer._queued.wait_for(lambda: len(writer._queue) == 8, 30)
     for thread in threads:
         thread.join()
     assert saves == [7]  # one transaction for the seven valid writes
