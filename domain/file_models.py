@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Protocol
+
 from .file_rules import DEFAULT_MIME_TYPE, PENDING, IndexStatus
 from .models import PublicModel, UtcDatetime
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 
 class StorageFile(PublicModel):
@@ -38,3 +43,53 @@ class FileVersion(PublicModel):
     version: int
     size_bytes: int
     created_at: UtcDatetime
+
+
+class FileFacts(Protocol):
+    """What a :class:`StorageFile` is made from: a ``BotFile`` aggregate, or a
+    read-table row selected under these names."""
+
+    @property
+    def file_id(self) -> str: ...
+    @property
+    def bot_id(self) -> str: ...
+    @property
+    def filename(self) -> str: ...
+    @property
+    def mime_type(self) -> str: ...
+    @property
+    def size_bytes(self) -> int: ...
+    @property
+    def file_version(self) -> int: ...
+    @property
+    def is_indexed(self) -> bool: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def updated_at(self) -> datetime: ...
+    @property
+    def sha256(self) -> str | None: ...
+    @property
+    def index_status(self) -> IndexStatus: ...
+    @property
+    def indexed_version(self) -> int | None: ...
+    @property
+    def index_error(self) -> str | None: ...
+
+
+def storage_file(facts: FileFacts) -> StorageFile:
+    return StorageFile(
+        id=facts.file_id,
+        bot_id=facts.bot_id,
+        filename=facts.filename,
+        mime_type=facts.mime_type,
+        size_bytes=facts.size_bytes,
+        version=facts.file_version,
+        is_indexed=bool(facts.is_indexed),
+        created_at=facts.created_at,
+        updated_at=facts.updated_at,
+        sha256=facts.sha256,
+        index_status=facts.index_status,
+        indexed_version=facts.indexed_version,
+        index_error=facts.index_error,
+    )

@@ -21,13 +21,21 @@ from .errors import (
     MemoryNotFound,
 )
 from .ids import stream_id
-from .memory_rules import ACTIVE, DELETED, MERGED, Acting, check_merge_sources
+from .memory_rules import ACTIVE, DELETED, MERGED, check_merge_sources
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import datetime
 
     from .bot import Bot
+    from .memory_commands import (
+        AddMemory,
+        DeleteMemory,
+        MemoryCommand,
+        MergeMemories,
+        RevokeMemory,
+        ShareMemory,
+    )
 
 
 class Memory(Aggregate):
@@ -131,14 +139,15 @@ class Memory(Aggregate):
         return stream_id("memory", memory_id)
 
     @classmethod
-    def add(cls, memory_id: str, acting: Acting, *, at: datetime) -> Memory:
+    def add(cls, command: AddMemory, incarnation: int, *, at: datetime) -> Memory:
+        """A new memory of ``command.bot_id`` in its ``incarnation``."""
         return cls._create(
             cls.Added,
-            id=cls.create_id(memory_id),
+            id=cls.create_id(command.memory_id),
             timestamp=at,
-            memory_id=memory_id,
-            incarnation=acting.incarnation,
-            **_audited(acting),
+            memory_id=command.memory_id,
+            incarnation=incarnation,
+            **_audited(command),
         )
 
     def is_alive(self, owner: Bot | None) -> bool:
@@ -149,56 +158,84 @@ class Memory(Aggregate):
             and owner.incarnation == self.incarnation
         )
 
-    def add_again(self, acting: Acting, *, owner: Bot | None, at: datetime) -> None:
+    def add_again(
+        self, command: AddMemory, incarnation: int, *, owner: Bot | None, at: datetime
+    ) -> None:
         if self.is_alive(owner):
             raise MemoryAlreadyExists(self.memory_id)
-        self._check_new_audit_id(acting)
-        self._trigger(self.AddedAgain, acting, at, incarnation=acting.incarnation)
+        self._check_new_audit_id(command)
+        self._trigger(self.AddedAgain, command, at, incarnation=incarnation)
 
-    def delete(self, acting: Acting, *, at: datetime) -> None:
-        self.check_usable_by(acting)
-        self._check_new_audit_id(acting)
-        self._trigger(self.Deleted, acting, at)
+    def delete(self, command: DeleteMemory, incarnation: int, *, at: datetime) -> None:
+        self.check_usable_by(command.bot_id, incarnation)
+        self._check_new_audit_id(command)
+        self._trigger(self.Deleted, command, at)
 
     def share(
-        self, bot_id: str, incarnation: int | None, acting: Acting, *, at: datetime
+        self,
+        command: ShareMemory,
+        incarnation: int,
+        with_incarnation: int | None,
+        *,
+        at: datetime,
     ) -> None:
-        """Share with ``bot_id`` (``incarnation`` None: that bot is not live)."""
-        self.check_usable_by(acting)
-        if incarnation is None:
+        """Share with ``command.with_bot_id`` (``with_incarnation`` None: that bot
+        is not live)."""
+        bot_id = command.with_bot_id
+        self.check_usable_by(command.bot_id, incarnation)
+        if with_incarnation is None:
             raise InvalidTransition(f"cannot share with unknown bot {bot_id!r}")
         if bot_id == self.bot_id:
             raise InvalidTransition(f"bot {bot_id!r} owns memory {self.memory_id!r}")
-        if self.is_shared_with(bot_id, incarnation):
+        if self.is_shared_with(bot_id, with_incarnation):
             raise InvalidTransition(
                 f"memory {self.memory_id!r} is already shared with {bot_id!r}"
             )
-        self._check_new_audit_id(acting)
+        self._check_new_audit_id(command)
         self._trigger(
-            self.Shared, acting, at, with_bot_id=bot_id, with_incarnation=incarnation
+            self.Shared,
+            command,
+            at,
+            with_bot_id=bot_id,
+            with_incarnation=with_incarnation,
         )
 
     def revoke(
-        self, bot_id: str, incarnation: int | None, acting: Acting, *, at: datetime
+        self,
+        command: RevokeMemory,
+        incarnation: int,
+        from_incarnation: int | None,
+        *,
+        at: datetime,
     ) -> None:
-        self.check_usable_by(acting)
-        if incarnation is None or not self.is_shared_with(bot_id, incarnation):
+        bot_id = command.from_bot_id
+        self.check_usable_by(command.bot_id, incarnation)
+        if from_incarnation is None or not self.is_shared_with(
+            bot_id, from_incarnation
+        ):
             raise InvalidTransition(
                 f"memory {self.memory_id!r} is not shared with {bot_id!r}"
             )
-        self._check_new_audit_id(acting)
-        self._trigger(self.Revoked, acting, at, from_bot_id=bot_id)
+        self._check_new_audit_id(command)
+        self._trigger(self.Revoked, command, at, from_bot_id=bot_id)
 
-    def merge(self, sources: Sequence[Memory], acting: Acting, *, at: datetime) -> None:
+    def merge(
+        self,
+        command: MergeMemories,
+        incarnation: int,
+        sources: Sequence[Memory],
+        *,
+        at: datetime,
+    ) -> None:
         """Fold ``sources`` into this memory: one Merged event here, one MergedAway
         event on each source (to be saved together)."""
         source_ids = [source.memory_id for source in sources]
         check_merge_sources(self.memory_id, source_ids)
-        self.check_usable_by(acting)
+        self.check_usable_by(command.bot_id, incarnation)
         for source in sources:
-            source.check_usable_by(acting)
-        self._check_new_audit_id(acting)
-        self._trigger(self.Merged, acting, at, source_ids=source_ids)
+            source.check_usable_by(command.bot_id, incarnation)
+        self._check_new_audit_id(command)
+        self._trigger(self.Merged, command, at, source_ids=source_ids)
         for source in sources:
             source.trigger_event(
                 source.MergedAway,
@@ -206,45 +243,50 @@ class Memory(Aggregate):
                 memory_id=source.memory_id,
                 bot_id=source.bot_id,
                 merged_into=self.memory_id,
-                actor=acting.actor,
+                actor=command.actor,
             )
 
     def is_shared_with(self, bot_id: str, incarnation: int) -> bool:
         # A share with an earlier incarnation of a bot died with that bot.
         return self.shared_with.get(bot_id) == incarnation
 
-    def check_usable_by(self, acting: Acting) -> None:
-        """Raise MemoryNotFound unless the acting bot owns this active memory."""
-        if (self.bot_id, self.incarnation) != (acting.bot_id, acting.incarnation):
-            raise MemoryNotFound(self.memory_id, f"not found for bot {acting.bot_id!r}")
+    def check_usable_by(self, bot_id: str, incarnation: int) -> None:
+        """Raise MemoryNotFound unless the acting bot (``bot_id`` in its
+        ``incarnation``) owns this active memory."""
+        if (self.bot_id, self.incarnation) != (bot_id, incarnation):
+            raise MemoryNotFound(self.memory_id, f"not found for bot {bot_id!r}")
         if self.status == DELETED:
             raise MemoryNotFound(self.memory_id, "is deleted")
         if self.status == MERGED:
             why = f"was merged into {self.merged_into!r}"
             raise MemoryNotFound(self.memory_id, why)
 
-    def _check_new_audit_id(self, acting: Acting) -> None:
-        if acting.audit_id in self.audit_ids:
-            raise AlreadyExists(f"audit entry {acting.audit_id!r} is already recorded")
+    def _check_new_audit_id(self, command: MemoryCommand) -> None:
+        if command.audit_id in self.audit_ids:
+            raise AlreadyExists(f"audit entry {command.audit_id!r} is already recorded")
 
     def _trigger(
-        self, event_class: type[Any], acting: Acting, at: datetime, **fields: Any
+        self,
+        event_class: type[Any],
+        command: MemoryCommand,
+        at: datetime,
+        **fields: Any,
     ) -> None:
         self.trigger_event(
             event_class,
             timestamp=at,
             memory_id=self.memory_id,
-            **_audited(acting),
+            **_audited(command),
             **fields,
         )
 
 
-def _audited(acting: Acting) -> dict[str, Any]:
+def _audited(command: MemoryCommand) -> dict[str, Any]:
     return {
-        "bot_id": acting.bot_id,
-        "audit_id": acting.audit_id,
-        "actor": acting.actor,
-        "details_json": acting.details_json,
+        "bot_id": command.bot_id,
+        "audit_id": command.audit_id,
+        "actor": command.actor,
+        "details_json": command.details_json,
     }
 
 

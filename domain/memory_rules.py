@@ -3,27 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from .errors import InvalidInput, InvalidTransition
 
 ACTIVE, DELETED, MERGED = "active", "deleted", "merged"
 ACTIONS = ("add", "delete", "share", "revoke", "merge")
-
-
-@dataclass(frozen=True)
-class Acting:
-    """Who acts on a memory, and the audit row the action will become.
-
-    ``incarnation`` is the acting bot's current incarnation; ``audit_id`` and
-    ``details_json`` are decided by the caller and recorded in the event.
-    """
-
-    bot_id: str
-    incarnation: int
-    actor: str
-    audit_id: str
-    details_json: str | None
 
 
 def check_merge_sources(memory_id: str, source_ids: Sequence[str]) -> None:

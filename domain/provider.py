@@ -8,6 +8,7 @@ events (``CallFailed`` + ``CircuitOpened``), saved together.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -31,12 +32,34 @@ from .breaker import (
 )
 from .errors import InvalidTransition
 from .ids import stream_id
+from .provider_state import ProviderState, registered, state_of
 
 SYSTEM = "system"  # actor of call outcomes and automatic transitions
 
 
 class Provider(Aggregate):
     class_version = 1
+    # The attributes of a ProviderState, assigned by the events' changes().
+    name: str
+    failure_threshold: int
+    cooldown_seconds: float
+    half_open_successes: int
+    circuit: CircuitState
+    state_reason: str | None
+    state_since: datetime
+    open_until: datetime | None
+    trial_started_at: datetime | None
+    trial_successes: int
+    forced: bool
+    consecutive_failures: int
+    total_calls: int
+    total_failures: int
+    last_error: str | None
+    last_error_kind: str | None
+    last_success: datetime | None
+    last_latency_ms: float | None
+    uptime_since: datetime | None
+
     Registered = events.Registered
     CallSucceeded = events.CallSucceeded
     CallFailed = events.CallFailed
@@ -58,25 +81,18 @@ class Provider(Aggregate):
         cooldown_seconds: float,
         half_open_successes: int,
     ) -> None:
-        self.name = name
-        self.failure_threshold = failure_threshold
-        self.cooldown_seconds = cooldown_seconds
-        self.half_open_successes = half_open_successes
-        self.circuit: CircuitState = CLOSED
-        self.state_reason: str | None = None
-        self.state_since: datetime = self.created_on
-        self.open_until: datetime | None = None
-        self.trial_started_at: datetime | None = None
-        self.trial_successes = 0
-        self.forced = False
-        self.consecutive_failures = 0
-        self.total_calls = 0
-        self.total_failures = 0
-        self.last_error: str | None = None
-        self.last_error_kind: str | None = None
-        self.last_success: datetime | None = None
-        self.last_latency_ms: float | None = None
-        self.uptime_since: datetime | None = self.created_on
+        state = registered(
+            name,
+            failure_threshold=failure_threshold,
+            cooldown_seconds=cooldown_seconds,
+            half_open_successes=half_open_successes,
+            at=self.created_on,
+        )
+        vars(self).update(asdict(state))
+
+    @property
+    def state(self) -> ProviderState:
+        return state_of(self)
 
     @staticmethod
     def create_id(name: str) -> UUID:

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .breaker import CircuitState
 from .models import PublicModel, UtcDatetime
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from .provider_state import ProviderState
 
 
 class ProviderPolicy(PublicModel):
@@ -48,3 +55,32 @@ class ProviderStatus(ProviderHealthRow):
     last_error_kind: str | None
     last_latency_ms: float | None
     policy: ProviderPolicy
+
+
+def provider_status(state: ProviderState, *, updated_at: datetime) -> ProviderStatus:
+    """The public status of a provider in ``state``, last changed at ``updated_at``
+    (the aggregate's state, or the state its read rows hold)."""
+    return ProviderStatus(
+        name=state.name,
+        circuit_state=state.circuit,
+        last_error=state.last_error,
+        last_success=state.last_success,
+        total_calls=state.total_calls,
+        total_failures=state.total_failures,
+        uptime_since=state.uptime_since,
+        updated_at=updated_at,
+        consecutive_failures=state.consecutive_failures,
+        open_until=state.open_until,
+        forced=state.forced,
+        trial_started_at=state.trial_started_at,
+        trial_successes=state.trial_successes,
+        state_reason=state.state_reason,
+        state_since=state.state_since,
+        last_error_kind=state.last_error_kind,
+        last_latency_ms=state.last_latency_ms,
+        policy=ProviderPolicy(
+            failure_threshold=state.failure_threshold,
+            cooldown_seconds=state.cooldown_seconds,
+            half_open_successes=state.half_open_successes,
+        ),
+    )

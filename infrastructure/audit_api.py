@@ -4,23 +4,29 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from boternity_store.domain import AuditEntry
 from boternity_store.domain.errors import AlreadyExists, InvalidInput
+from boternity_store.domain.memory_commands import (
+    AddMemory,
+    DeleteMemory,
+    MemoryCommand,
+    MergeMemories,
+    RevokeMemory,
+    ShareMemory,
+)
 from boternity_store.domain.memory_models import MemoryAuditEntry
 from boternity_store.domain.validation import check_actor, check_identifier
 
 from .memories_api import check_source_ids, encode_details
-from .memory_commands import MemoryAction, perform
+from .memory_commands import perform
 
 if TYPE_CHECKING:
     from boternity_store.projections.memory_audit_queries import MemoryAuditQueries
 
     from .writer import WriteContext, Writer
-
-# The key in a share / revoke entry's details naming the other bot.
-OTHER_BOT_KEY = {"share": "with_bot_id", "revoke": "from_bot_id"}
 
 
 class AuditLog:
@@ -35,7 +41,7 @@ class AuditLog:
         returns the first result without recording anything; the same id with
         other content raises AlreadyExists. The store's clock is the row's time.
         """
-        request = action_of(entry)
+        request = command_of(entry)
 
         def command(ctx: WriteContext) -> MemoryAuditEntry:
             first = ctx.get(AuditEntry, AuditEntry.create_id(request.audit_id))
@@ -63,7 +69,7 @@ class AuditLog:
         return self._queries.for_memory(check_identifier(memory_id, "memory_id"))
 
 
-def action_of(entry: MemoryAuditEntry) -> MemoryAction:
+def command_of(entry: MemoryAuditEntry) -> MemoryCommand:
     """The command an entry stands for, checked as the command would be."""
     if not isinstance(entry, MemoryAuditEntry):
         raise InvalidInput("entry must be a MemoryAuditEntry")
@@ -71,23 +77,34 @@ def action_of(entry: MemoryAuditEntry) -> MemoryAction:
     check_identifier(entry.bot_id, "bot_id")
     check_identifier(entry.memory_id, "memory_id")
     check_actor(entry.actor)
-    other_bot_id = ""
-    sources: tuple[str, ...] = ()
-    if entry.action in OTHER_BOT_KEY:
-        other_bot_id = _detail(entry, OTHER_BOT_KEY[entry.action])
-        check_identifier(other_bot_id, OTHER_BOT_KEY[entry.action])
-    elif entry.action == "merge":
-        sources = check_source_ids(entry.memory_id, _detail(entry, "source_ids"))
-    return MemoryAction(
-        action=entry.action,
-        bot_id=entry.bot_id,
-        memory_id=entry.memory_id,
-        actor=entry.actor,
-        audit_id=entry.id,
-        details_json=encode_details(entry.details),
-        other_bot_id=other_bot_id,
-        source_ids=sources,
-    )
+    match entry.action:
+        case "add":
+            return AddMemory(**_audited(entry))
+        case "delete":
+            return DeleteMemory(**_audited(entry))
+        case "share":
+            with_bot_id = _other_bot(entry, "with_bot_id")
+            return ShareMemory(**_audited(entry), with_bot_id=with_bot_id)
+        case "revoke":
+            from_bot_id = _other_bot(entry, "from_bot_id")
+            return RevokeMemory(**_audited(entry), from_bot_id=from_bot_id)
+        case "merge":
+            sources = check_source_ids(entry.memory_id, _detail(entry, "source_ids"))
+            return MergeMemories(**_audited(entry), source_ids=sources)
+
+
+def _audited(entry: MemoryAuditEntry) -> dict[str, Any]:
+    return {
+        "bot_id": entry.bot_id,
+        "memory_id": entry.memory_id,
+        "actor": entry.actor,
+        "audit_id": entry.id,
+        "details_json": encode_details(entry.details),
+    }
+
+
+def _other_bot(entry: MemoryAuditEntry, key: str) -> str:
+    return check_identifier(_detail(entry, key), key)
 
 
 def _detail(entry: MemoryAuditEntry, key: str) -> Any:
@@ -96,7 +113,7 @@ def _detail(entry: MemoryAuditEntry, key: str) -> Any:
     return entry.details[key]
 
 
-def _record(request: MemoryAction, result: MemoryAuditEntry) -> AuditEntry:
+def _record(request: MemoryCommand, result: MemoryAuditEntry) -> AuditEntry:
     return AuditEntry.log(
         request.audit_id,
         bot_id=request.bot_id,
@@ -108,7 +125,7 @@ def _record(request: MemoryAction, result: MemoryAuditEntry) -> AuditEntry:
     )
 
 
-def _repeat(first: AuditEntry, request: MemoryAction) -> MemoryAuditEntry:
+def _repeat(first: AuditEntry, request: MemoryCommand) -> MemoryAuditEntry:
     first.check_same(
         bot_id=request.bot_id,
         memory_id=request.memory_id,
@@ -116,11 +133,12 @@ def _repeat(first: AuditEntry, request: MemoryAction) -> MemoryAuditEntry:
         actor=request.actor,
         details_json=request.details_json,
     )
-    return MemoryAction(
-        action=request.action,
+    recorded = replace(
+        request,
         bot_id=first.bot_id,
         memory_id=first.memory_id,
         actor=first.actor,
         audit_id=first.entry_id,
         details_json=first.details_json,
-    ).entry(first.logged_at)
+    )
+    return recorded.entry(first.logged_at)

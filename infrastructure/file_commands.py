@@ -1,11 +1,10 @@
-"""Steps shared by the file commands: find a file, create one, build the model."""
+"""Steps shared by the file commands: find a file, create one."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from boternity_store.domain import Bot, BotFile, FileName, FileNotFound
-from boternity_store.domain.file_models import StorageFile
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -70,21 +69,3 @@ def create_file(
         )
     )
     return file
-
-
-def to_storage_file(file: BotFile) -> StorageFile:
-    return StorageFile(
-        id=file.file_id,
-        bot_id=file.bot_id,
-        filename=file.filename,
-        mime_type=file.mime_type,
-        size_bytes=file.size_bytes,
-        version=file.file_version,
-        is_indexed=file.is_indexed,
-        created_at=file.created_at,
-        updated_at=file.updated_at,
-        sha256=file.sha256,
-        index_status=file.index_status,
-        indexed_version=file.indexed_version,
-        index_error=file.index_error,
-    )

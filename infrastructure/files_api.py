@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 from uuid import uuid4
 
-from boternity_store.domain.file_models import FileVersion, StorageFile
+from boternity_store.domain.file_models import FileVersion, StorageFile, storage_file
 from boternity_store.domain.file_rules import (
     DEFAULT_MIME_TYPE,
     check_error_text,
@@ -18,7 +18,7 @@ from boternity_store.domain.file_rules import (
 )
 from boternity_store.domain.validation import check_actor, check_identifier
 
-from .file_commands import create_file, current_file, live_file, to_storage_file
+from .file_commands import create_file, current_file, live_file
 from .files_compat import FilesCompat
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ class Files(FilesCompat):
                     mime_type=mime, size_bytes=size, sha256=digest, actor=actor, at=at
                 )
                 ctx.add(file)
-            return to_storage_file(file)
+            return storage_file(file)
 
         return self._writer.execute(command)
 
@@ -138,7 +138,7 @@ class Files(FilesCompat):
             file = live_file(ctx, file_id)
             change(file, actor, ctx.now())
             ctx.add(file)
-            return to_storage_file(file)
+            return storage_file(file)
 
         return self._writer.execute(command)
 

@@ -12,7 +12,7 @@ from boternity_store.domain import (
     InvalidTransition,
     VersionIdClaim,
 )
-from boternity_store.domain.file_models import FileVersion, StorageFile
+from boternity_store.domain.file_models import FileVersion, StorageFile, storage_file
 from boternity_store.domain.file_rules import (
     can_mark_indexed,
     check_filename,
@@ -24,7 +24,7 @@ from boternity_store.domain.file_rules import (
 from boternity_store.domain.file_version_ids import needs_claim
 from boternity_store.domain.validation import check_actor, check_identifier
 
-from .file_commands import create_file, current_file, live_file, to_storage_file
+from .file_commands import create_file, current_file, live_file
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -73,7 +73,7 @@ class FilesCompat:
             )
             if file.is_indexed:
                 created.mark_indexed(version=1, actor=actor, at=at)
-            return to_storage_file(created)
+            return storage_file(created)
 
         return self._writer.execute(command)
 
@@ -88,7 +88,7 @@ class FilesCompat:
             _apply_update(current, file, actor, ctx.now())
             if current.pending_events:
                 ctx.add(current)
-            return to_storage_file(current)
+            return storage_file(current)
 
         return self._writer.execute(command)
 

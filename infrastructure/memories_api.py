@@ -7,6 +7,14 @@ from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
 from boternity_store.domain.errors import InvalidInput
+from boternity_store.domain.memory_commands import (
+    AddMemory,
+    DeleteMemory,
+    MemoryCommand,
+    MergeMemories,
+    RevokeMemory,
+    ShareMemory,
+)
 from boternity_store.domain.memory_rules import check_merge_sources
 from boternity_store.domain.validation import (
     check_actor,
@@ -14,16 +22,12 @@ from boternity_store.domain.validation import (
     encode_json_value,
 )
 
-from .memory_commands import MemoryAction, perform
+from .memory_commands import perform
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from boternity_store.domain.memory_models import (
-        AuditAction,
-        MemoryAuditEntry,
-        MemoryInfo,
-    )
+    from boternity_store.domain.memory_models import MemoryAuditEntry, MemoryInfo
     from boternity_store.projections.memory_audit_queries import MemoryAuditQueries
 
     from .writer import WriteContext, Writer
@@ -39,7 +43,7 @@ class Memories:
     ) -> MemoryAuditEntry:
         """Record that ``bot_id`` added ``memory_id``; ``details`` is any JSON value.
         Raises MemoryAlreadyExists while the id belongs to a live memory."""
-        return self._run("add", bot_id, memory_id, actor, details)
+        return self._run(AddMemory, bot_id, memory_id, actor, details)
 
     def delete(
         self, bot_id: str, memory_id: str, *, actor: str, reason: str | None = None
@@ -48,7 +52,7 @@ class Memories:
         if reason is not None and not isinstance(reason, str):
             raise InvalidInput("reason must be a string or None")
         details = None if reason is None else {"reason": reason}
-        return self._run("delete", bot_id, memory_id, actor, details)
+        return self._run(DeleteMemory, bot_id, memory_id, actor, details)
 
     def share(
         self, bot_id: str, memory_id: str, *, with_bot_id: str, actor: str
@@ -58,7 +62,7 @@ class Memories:
         check_identifier(with_bot_id, "with_bot_id")
         details = {"with_bot_id": with_bot_id}
         return self._run(
-            "share", bot_id, memory_id, actor, details, other_bot_id=with_bot_id
+            ShareMemory, bot_id, memory_id, actor, details, with_bot_id=with_bot_id
         )
 
     def revoke(
@@ -68,7 +72,7 @@ class Memories:
         check_identifier(from_bot_id, "from_bot_id")
         details = {"from_bot_id": from_bot_id}
         return self._run(
-            "revoke", bot_id, memory_id, actor, details, other_bot_id=from_bot_id
+            RevokeMemory, bot_id, memory_id, actor, details, from_bot_id=from_bot_id
         )
 
     def merge(
@@ -79,7 +83,9 @@ class Memories:
         _check_names(bot_id, memory_id, actor)
         sources = check_source_ids(memory_id, source_ids)
         details = {"source_ids": list(sources)}
-        return self._run("merge", bot_id, memory_id, actor, details, sources=sources)
+        return self._run(
+            MergeMemories, bot_id, memory_id, actor, details, source_ids=sources
+        )
 
     def get(self, memory_id: str) -> MemoryInfo | None:
         """The memory's current status and shares, or None if it is unknown
@@ -88,25 +94,21 @@ class Memories:
 
     def _run(
         self,
-        action: AuditAction,
+        kind: type[MemoryCommand],
         bot_id: str,
         memory_id: str,
         actor: str,
         details: Any,
-        *,
-        other_bot_id: str = "",
-        sources: tuple[str, ...] = (),
+        **specific: Any,
     ) -> MemoryAuditEntry:
         _check_names(bot_id, memory_id, actor)
-        request = MemoryAction(
-            action=action,
+        request = kind(
             bot_id=bot_id,
             memory_id=memory_id,
             actor=actor,
             audit_id=str(uuid4()),
             details_json=encode_details(details),
-            other_bot_id=other_bot_id,
-            source_ids=sources,
+            **specific,
         )
 
         def command(ctx: WriteContext) -> MemoryAuditEntry:

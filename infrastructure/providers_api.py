@@ -15,10 +15,8 @@ from boternity_store.domain.provider_input import (
     check_optional_moment,
     check_text,
 )
-from boternity_store.domain.provider_models import ProviderStatus
+from boternity_store.domain.provider_models import ProviderStatus, provider_status
 from boternity_store.domain.validation import check_actor, check_identifier
-
-from .provider_status import to_status
 
 if TYPE_CHECKING:
     from boternity_store.projections.provider_queries import ProviderQueries
@@ -161,7 +159,7 @@ class Providers:
             change(provider, at)
             if provider.pending_events:
                 ctx.add(provider)
-            return to_status(provider)
+            return provider_status(provider.state, updated_at=provider.modified_on)
 
         return self._writer.execute(command)
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import select, type_coerce
 
-from boternity_store.domain.file_models import FileVersion, StorageFile
+from boternity_store.domain.file_models import FileVersion, StorageFile, storage_file
 from boternity_store.domain.file_rules import NEEDING_INDEX
 
-from .timestamps import from_text
+from .timestamps import MomentText, from_text
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine, Row, Select
+    from sqlalchemy import Engine, Select
 
     from .files import FilesProjection
 
@@ -63,35 +63,30 @@ class FileQueries:
         ]
 
     def _select(self) -> Select[Any]:
+        # Rows under the names of FileFacts, read by the one StorageFile mapper.
         f, s = self.files, self.status
         return select(
-            f, s.c.sha256, s.c.index_status, s.c.indexed_version, s.c.index_error
+            f.c.id.label("file_id"),
+            f.c.bot_id,
+            f.c.filename,
+            f.c.mime_type,
+            f.c.size_bytes,
+            f.c.version.label("file_version"),
+            f.c.is_indexed,
+            type_coerce(f.c.created_at, MomentText).label("created_at"),
+            type_coerce(f.c.updated_at, MomentText).label("updated_at"),
+            s.c.sha256,
+            s.c.index_status,
+            s.c.indexed_version,
+            s.c.index_error,
         ).join(s, s.c.file_id == f.c.id)
 
     def _one(self, query: Select[Any]) -> StorageFile | None:
         with self.engine.connect() as conn:
             row = conn.execute(query).one_or_none()
-        return None if row is None else _to_file(row)
+        return None if row is None else storage_file(row)
 
     def _all(self, query: Select[Any]) -> list[StorageFile]:
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
-        return [_to_file(row) for row in rows]
-
-
-def _to_file(row: Row[Any]) -> StorageFile:
-    return StorageFile(
-        id=row.id,
-        bot_id=row.bot_id,
-        filename=row.filename,
-        mime_type=row.mime_type,
-        size_bytes=row.size_bytes,
-        version=row.version,
-        is_indexed=bool(row.is_indexed),
-        created_at=from_text(row.created_at),
-        updated_at=from_text(row.updated_at),
-        sha256=row.sha256,
-        index_status=row.index_status,
-        indexed_version=row.indexed_version,
-        index_error=row.index_error,
-    )
+        return [storage_file(row) for row in rows]

@@ -8,10 +8,11 @@ from sqlalchemy import select
 
 from boternity_store.domain.provider_models import (
     ProviderHealthRow,
-    ProviderPolicy,
     ProviderStatus,
+    provider_status,
 )
 
+from .provider_tables import read_state
 from .timestamps import from_text
 
 if TYPE_CHECKING:
@@ -61,38 +62,18 @@ class ProviderQueries:
             return list(conn.execute(query).all())
 
 
-def _health_fields(row: Row[Any]) -> dict[str, Any]:
-    return {
-        "name": row.name,
-        "circuit_state": row.circuit_state,
-        "last_error": row.last_error,
-        "last_success": _moment(row.last_success),
-        "total_calls": row.total_calls,
-        "total_failures": row.total_failures,
-        "uptime_since": _moment(row.uptime_since),
-        "updated_at": from_text(row.updated_at),
-    }
-
-
 def _health_row(row: Row[Any]) -> ProviderHealthRow:
-    return ProviderHealthRow(**_health_fields(row))
+    return ProviderHealthRow(
+        name=row.name,
+        circuit_state=row.circuit_state,
+        last_error=row.last_error,
+        last_success=_moment(row.last_success),
+        total_calls=row.total_calls,
+        total_failures=row.total_failures,
+        uptime_since=_moment(row.uptime_since),
+        updated_at=from_text(row.updated_at),
+    )
 
 
 def _status(row: Row[Any]) -> ProviderStatus:
-    return ProviderStatus(
-        **_health_fields(row),
-        consecutive_failures=row.consecutive_failures,
-        open_until=_moment(row.open_until),
-        forced=bool(row.forced),
-        trial_started_at=_moment(row.trial_started_at),
-        trial_successes=row.trial_successes,
-        state_reason=row.state_reason,
-        state_since=from_text(row.state_since),
-        last_error_kind=row.last_error_kind,
-        last_latency_ms=row.last_latency_ms,
-        policy=ProviderPolicy(
-            failure_threshold=row.failure_threshold,
-            cooldown_seconds=row.cooldown_seconds,
-            half_open_successes=row.half_open_successes,
-        ),
-    )
+    return provider_status(read_state(row), updated_at=from_text(row.updated_at))

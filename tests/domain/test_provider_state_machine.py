@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from boternity_store.domain import BreakerPolicy, InvalidTransition, Provider
+from boternity_store.domain.provider_state import fold, registered
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 WAITS = st.integers(0, 12)
@@ -170,6 +171,19 @@ class ProviderMachine(RuleBasedStateMachine):
         for event in self.events:
             replayed = event.mutate(replayed)
         assert vars(replayed) == vars(self.provider)
+
+    @invariant()
+    def folding_the_events_gives_the_live_state(self) -> None:
+        self.events += self.provider.collect_events()
+        created = self.events[0]
+        initial = registered(
+            created.name,
+            failure_threshold=created.failure_threshold,
+            cooldown_seconds=created.cooldown_seconds,
+            half_open_successes=created.half_open_successes,
+            at=created.timestamp,
+        )
+        assert fold(initial, self.events[1:]) == self.provider.state
 
 
 TestProviderMachine = ProviderMachine.TestCase

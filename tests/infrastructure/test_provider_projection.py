@@ -8,8 +8,8 @@ from collections.abc import Callable
 import pytest
 
 from boternity_store.domain.provider import Provider
+from boternity_store.domain.provider_models import provider_status
 from boternity_store.infrastructure import Store
-from boternity_store.infrastructure.provider_status import to_status
 from tests.conftest import FakeClock
 
 Step = Callable[[Store, FakeClock], object]
@@ -72,7 +72,8 @@ def walked(store: Store, clock: FakeClock) -> list[tuple[str, bool]]:
         recorded = " ".join(
             e.type.removeprefix("Provider.") for e in store.history.events(after=head)
         )
-        status = to_status(store._app.repository.get(Provider.create_id("p")))
+        provider = store._app.repository.get(Provider.create_id("p"))
+        status = provider_status(provider.state, updated_at=provider.modified_on)
         seen.append((recorded, store.providers.status("p") == status))
     return seen
 

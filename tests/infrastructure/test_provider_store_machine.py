@@ -13,13 +13,13 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from boternity_store.domain.provider import Provider
+from boternity_store.domain.provider_models import provider_status
 from boternity_store.infrastructure import (
     InvalidTransition,
     ProviderNotFound,
     ProviderStatus,
     open_store,
 )
-from boternity_store.infrastructure.provider_status import to_status
 from tests.conftest import FakeClock
 
 NAMES = st.sampled_from(["openai", "anthropic"])
@@ -104,7 +104,7 @@ class StoreProviderMachine(RuleBasedStateMachine):
             provider = self.store._app.repository.get(Provider.create_id(name))
         except AggregateNotFoundError:
             return None
-        return to_status(provider)
+        return provider_status(provider.state, updated_at=provider.modified_on)
 
     def teardown(self) -> None:
         try:
