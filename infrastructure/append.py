@@ -20,6 +20,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Protocol
 
+from boternity_store.projections.transient import retry_transient
+
 from .foreign_writes import ForeignWrites
 
 log = logging.getLogger("boternity_store")
@@ -60,8 +62,8 @@ class SeparateTransactions:
     ) -> None:
         recent = self.app.save_in_order(aggregates, sequence)
         if recent:
-            self.foreign.appended(recent[0][0], recent[-1][0])
-        project_committed(self.runner, recent)
+            note_appended(self.app, self.foreign, recent)
+            project_committed(self.runner, recent)
 
     def close(self) -> None:
         pass
@@ -73,11 +75,24 @@ def project_committed(runner: ProjectionRunner, recent: list[Positioned]) -> Non
     twice): the runner already retried passing faults; what still fails is
     logged, status shows the lag, and the next write or open projects it."""
     try:
-        runner.catch_up(recent=recent)
+        retry_transient(lambda: runner.catch_up(recent=recent))
     except Exception:
         log.exception(
-            "events up to %d are committed but not yet projected", recent[-1][0]
+            "events up to %d are committed but not projected yet", recent[-1][0]
         )
+
+
+def note_appended(
+    app: EventStoreApplication, foreign: ForeignWrites, recent: list[Positioned]
+) -> None:
+    """After the commit: evict what other processes appended just before. If
+    that fails, no cached aggregate can be trusted: start with an empty cache
+    (the write itself stands)."""
+    try:
+        foreign.appended(recent[0][0], recent[-1][0])
+    except Exception:
+        log.exception("could not read the log's latest writes; emptying the cache")
+        app.forget_cache()
 
 
 class _ProjectionRaised(Exception):
@@ -131,7 +146,7 @@ class OneTransactionAppend:
                 # Record the events alone; the runner's own catch-up then stops
                 # only the projection whose handler fails.
                 recent, projected = self._record(staged, project=False)
-            self.foreign.appended(recent[0][0], recent[-1][0])
+            note_appended(self.app, self.foreign, recent)
             self.app.adopt(staged)
             if not projected:
                 project_committed(self.runner, recent)

@@ -40,9 +40,15 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 Command = Callable[[WriteContext], Any]
 MAX_ATTEMPTS = 10
-# Pause before retry n: uniform in [0, BACKOFF_S * 2**n], at most MAX_BACKOFF_S.
-BACKOFF_S, MAX_BACKOFF_S = 0.0005, 0.05
+# Pause before retry n: uniform in [0, PAUSE_S * 2**n], at most PAUSE_CAP_S.
+PAUSE_S, PAUSE_CAP_S = 0.0005, 0.05
 __all__ = ["WriteConflict", "WriteContext", "Writer"]
+
+
+def jittered_pause(attempt: int) -> None:
+    """Before retry ``attempt`` after a conflict: a random pause that grows
+    with the attempt, so competing processes stop colliding in lockstep."""
+    time.sleep(random.uniform(0, min(PAUSE_CAP_S, PAUSE_S * 2**attempt)))
 
 
 class WriteConflict(StoreError):
@@ -87,6 +93,7 @@ class Writer:
         self._batch: list[_Slot] | None = None
         self._batch_context: WriteContext | None = None
         self._batch_thread: int | None = None
+        self.pause: Callable[[int], None] = jittered_pause  # tests pass a fake
 
     def execute(self, command: Callable[[WriteContext], T]) -> T:
         if self._batch_thread == threading.get_ident():
@@ -192,9 +199,7 @@ class Writer:
                 if attempt == MAX_ATTEMPTS:
                     self._give_up(pending, atomic=atomic)
                     return
-                time.sleep(
-                    random.uniform(0, min(MAX_BACKOFF_S, BACKOFF_S * 2**attempt))
-                )
+                self.pause(attempt)
                 continue
             except BaseException as error:
                 # Cached aggregates are shared, not copied: drop what the

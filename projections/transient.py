@@ -25,12 +25,12 @@ _PEP_249_TRANSIENT = ("OperationalError", "InterfaceError")
 
 
 def is_transient(error: BaseException) -> bool:
+    if isinstance(error, exc.OperationalError | exc.InterfaceError):
+        return True
     if isinstance(error, exc.DBAPIError):
         if error.connection_invalidated:
             return True
         error = error.orig if error.orig is not None else error
-    if isinstance(error, exc.OperationalError | exc.InterfaceError):
-        return True
     return any(cls.__name__ in _PEP_249_TRANSIENT for cls in type(error).__mro__)
 
 
