@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from .audit_entry import AuditEntry
-from .bot import Bot
-from .breaker import BreakerPolicy, CircuitState
-from .errors import (
+from boternity_store.domain.audit_entry import AuditEntry
+from boternity_store.domain.bot import Bot
+from boternity_store.domain.breaker import BreakerPolicy, CircuitState
+from boternity_store.domain.errors import (
     AlreadyExists,
     BotAlreadyExists,
     BotNotFound,
@@ -19,17 +19,21 @@ from .errors import (
     StoreError,
     VersionConflict,
 )
-from .file_models import FileVersion, StorageFile
-from .file_names import FileName
-from .file_version_ids import VersionIdClaim
-from .files import BotFile
-from .kv import KvKey
-from .kv_protocol import KvStore
-from .memory import Memory
-from .memory_models import MemoryAuditEntry, MemoryInfo
-from .models import BotInfo, KvEntry
-from .provider import Provider
-from .provider_models import ProviderHealthRow, ProviderPolicy, ProviderStatus
+from boternity_store.domain.file_models import FileVersion, StorageFile
+from boternity_store.domain.file_names import FileName
+from boternity_store.domain.file_version_ids import VersionIdClaim
+from boternity_store.domain.files import BotFile
+from boternity_store.domain.kv import KvKey
+from boternity_store.domain.kv_protocol import KvStore
+from boternity_store.domain.memory import Memory
+from boternity_store.domain.memory_models import MemoryAuditEntry, MemoryInfo
+from boternity_store.domain.models import BotInfo, KvEntry
+from boternity_store.domain.provider import Provider
+from boternity_store.domain.provider_models import (
+    ProviderHealthRow,
+    ProviderPolicy,
+    ProviderStatus,
+)
 
 __all__ = [
     "AlreadyExists",

@@ -12,8 +12,8 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from .errors import AlreadyExists
-from .ids import stream_id
+from boternity_store.domain.errors import AlreadyExists
+from boternity_store.domain.ids import stream_id
 
 if TYPE_CHECKING:
     from datetime import datetime

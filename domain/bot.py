@@ -13,8 +13,8 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from .errors import BotAlreadyExists, BotNotFound
-from .ids import stream_id
+from boternity_store.domain.errors import BotAlreadyExists, BotNotFound
+from boternity_store.domain.ids import stream_id
 
 
 class Bot(Aggregate):

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Literal
 
-from .errors import InvalidInput
+from boternity_store.domain.errors import InvalidInput
 
 CircuitState = Literal["closed", "open", "half_open"]
 CLOSED: CircuitState = "closed"

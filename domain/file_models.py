@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-from .file_rules import DEFAULT_MIME_TYPE, PENDING, IndexStatus
-from .models import PublicModel, UtcDatetime
+from boternity_store.domain.file_rules import DEFAULT_MIME_TYPE, PENDING, IndexStatus
+from boternity_store.domain.models import PublicModel, UtcDatetime
 
 if TYPE_CHECKING:
     from datetime import datetime

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from .errors import InvalidInput
-from .validation import check_identifier
+from boternity_store.domain.errors import InvalidInput
+from boternity_store.domain.validation import check_identifier
 
 IndexStatus = Literal["pending", "in_progress", "completed", "failed", "stale"]
 

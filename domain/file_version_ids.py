@@ -13,8 +13,8 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from .errors import AlreadyExists, InvalidInput
-from .ids import stream_id
+from boternity_store.domain.errors import AlreadyExists, InvalidInput
+from boternity_store.domain.ids import stream_id
 
 
 def derived_version_id(file_id: str, version: int) -> str:

@@ -13,8 +13,8 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from .errors import FileNotFound, InvalidTransition
-from .file_rules import (
+from boternity_store.domain.errors import FileNotFound, InvalidTransition
+from boternity_store.domain.file_rules import (
     COMPLETED,
     FAILED,
     IN_PROGRESS,
@@ -25,8 +25,8 @@ from .file_rules import (
     can_mark_indexed,
     can_start_indexing,
 )
-from .file_version_ids import derived_version_id
-from .ids import stream_id
+from boternity_store.domain.file_version_ids import derived_version_id
+from boternity_store.domain.ids import stream_id
 
 
 class BotFile(Aggregate):

@@ -12,8 +12,8 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from .errors import VersionConflict
-from .ids import stream_id
+from boternity_store.domain.errors import VersionConflict
+from boternity_store.domain.ids import stream_id
 
 UNKNOWN_ACTOR = "unknown"
 

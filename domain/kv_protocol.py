@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from .models import KvEntry
+    from boternity_store.domain.models import KvEntry
 
 
 class KvStore(Protocol):

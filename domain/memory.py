@@ -14,21 +14,26 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from .errors import (
+from boternity_store.domain.errors import (
     AlreadyExists,
     InvalidTransition,
     MemoryAlreadyExists,
     MemoryNotFound,
 )
-from .ids import stream_id
-from .memory_rules import ACTIVE, DELETED, MERGED, check_merge_sources
+from boternity_store.domain.ids import stream_id
+from boternity_store.domain.memory_rules import (
+    ACTIVE,
+    DELETED,
+    MERGED,
+    check_merge_sources,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import datetime
 
-    from .bot import Bot
-    from .memory_commands import (
+    from boternity_store.domain.bot import Bot
+    from boternity_store.domain.memory_commands import (
         AddMemory,
         DeleteMemory,
         MemoryCommand,

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from .memory_models import AuditAction, MemoryAuditEntry
-from .validation import decode_json_value
+from boternity_store.domain.memory_models import AuditAction, MemoryAuditEntry
+from boternity_store.domain.validation import decode_json_value
 
 if TYPE_CHECKING:
     from datetime import datetime

@@ -8,7 +8,7 @@ from uuid import uuid4
 
 from pydantic import Field, JsonValue
 
-from .models import PublicModel, UtcDatetime
+from boternity_store.domain.models import PublicModel, UtcDatetime
 
 AuditAction = Literal["add", "delete", "share", "revoke", "merge"]
 MemoryStatus = Literal["active", "deleted", "merged"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .errors import InvalidInput, InvalidTransition
+from boternity_store.domain.errors import InvalidInput, InvalidTransition
 
 ACTIVE, DELETED, MERGED = "active", "deleted", "merged"
 ACTIONS = ("add", "delete", "share", "revoke", "merge")

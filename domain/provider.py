@@ -15,8 +15,8 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from . import provider_events as events
-from .breaker import (
+from boternity_store.domain import provider_events as events
+from boternity_store.domain.breaker import (
     CLOSED,
     OPEN,
     Admission,
@@ -30,9 +30,9 @@ from .breaker import (
     success_closes,
     trial_successes_after_success,
 )
-from .errors import InvalidTransition
-from .ids import stream_id
-from .provider_state import ProviderState, registered, state_of
+from boternity_store.domain.errors import InvalidTransition
+from boternity_store.domain.ids import stream_id
+from boternity_store.domain.provider_state import ProviderState, registered, state_of
 
 SYSTEM = "system"  # actor of call outcomes and automatic transitions
 

@@ -12,8 +12,13 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate
 
-from .breaker import HALF_OPEN, OPEN
-from .provider_state import Changes, cleared_history, closing, entering
+from boternity_store.domain.breaker import HALF_OPEN, OPEN
+from boternity_store.domain.provider_state import (
+    Changes,
+    cleared_history,
+    closing,
+    entering,
+)
 
 
 class Registered(Aggregate.Created):

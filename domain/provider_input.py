@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime
 
-from .breaker import CIRCUIT_STATES, CircuitState
-from .errors import InvalidInput
+from boternity_store.domain.breaker import CIRCUIT_STATES, CircuitState
+from boternity_store.domain.errors import InvalidInput
 
 MAX_TEXT_LENGTH = 10_000
 

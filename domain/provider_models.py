@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .breaker import CircuitState
-from .models import PublicModel, UtcDatetime
+from boternity_store.domain.breaker import CircuitState
+from boternity_store.domain.models import PublicModel, UtcDatetime
 
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from .provider_state import ProviderState
+    from boternity_store.domain.provider_state import ProviderState
 
 
 class ProviderPolicy(PublicModel):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, get_args, get_type_hints
 
-from .breaker import CLOSED, CircuitState
+from boternity_store.domain.breaker import CLOSED, CircuitState
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

@@ -7,7 +7,7 @@ import math
 import unicodedata
 from typing import Any
 
-from .errors import InvalidInput
+from boternity_store.domain.errors import InvalidInput
 
 MAX_ID_LENGTH = 255
 MAX_JSON_DEPTH = 64

@@ -33,18 +33,17 @@ from boternity_store.domain.provider_models import (
     ProviderPolicy,
     ProviderStatus,
 )
+from boternity_store.infrastructure.audit_api import AuditLog
+from boternity_store.infrastructure.files_api import Files
+from boternity_store.infrastructure.history import LoggedEvent
+from boternity_store.infrastructure.memories_api import Memories
+from boternity_store.infrastructure.provider_health_api import ProviderHealthStore
+from boternity_store.infrastructure.providers_api import Providers
+from boternity_store.infrastructure.store import Store, open_store
+from boternity_store.infrastructure.writer import WriteConflict
 from boternity_store.projections.compare import ProjectionDifference
 from boternity_store.projections.operations import RebuildFailed
 from boternity_store.projections.status import ProjectionFailure, ProjectionStatus
-
-from .audit_api import AuditLog
-from .files_api import Files
-from .history import LoggedEvent
-from .memories_api import Memories
-from .provider_health_api import ProviderHealthStore
-from .providers_api import Providers
-from .store import Store, open_store
-from .writer import WriteConflict
 
 __all__ = [
     "AlreadyExists",

@@ -20,9 +20,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Protocol
 
+from boternity_store.infrastructure.foreign_writes import ForeignWrites
 from boternity_store.projections.transient import retry_transient
-
-from .foreign_writes import ForeignWrites
 
 log = logging.getLogger("boternity_store")
 
@@ -30,11 +29,14 @@ if TYPE_CHECKING:
     from eventsourcing.domain import Aggregate
     from sqlalchemy import Engine
 
+    from boternity_store.infrastructure.eventsourcing_seam import (
+        EventStoreApplication,
+        Sequenced,
+        StagedWrite,
+    )
     from boternity_store.projections import ProjectionRunner
     from boternity_store.projections.projection import Positioned
     from boternity_store.projections.tracking import TrackingState
-
-    from .eventsourcing_seam import EventStoreApplication, Sequenced, StagedWrite
 
 
 class Appender(Protocol):

@@ -19,14 +19,12 @@ from boternity_store.domain.memory_commands import (
 )
 from boternity_store.domain.memory_models import MemoryAuditEntry
 from boternity_store.domain.validation import check_actor, check_identifier
-
-from .memories_api import check_source_ids, encode_details
-from .memory_commands import perform
+from boternity_store.infrastructure.memories_api import check_source_ids, encode_details
+from boternity_store.infrastructure.memory_commands import perform
 
 if TYPE_CHECKING:
+    from boternity_store.infrastructure.writer import WriteContext, Writer
     from boternity_store.projections.memory_audit_queries import MemoryAuditQueries
-
-    from .writer import WriteContext, Writer
 
 
 class AuditLog:

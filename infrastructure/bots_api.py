@@ -10,9 +10,8 @@ from boternity_store.domain.models import BotInfo
 from boternity_store.domain.validation import check_actor, check_identifier
 
 if TYPE_CHECKING:
+    from boternity_store.infrastructure.writer import WriteContext, Writer
     from boternity_store.projections.bot_queries import BotQueries
-
-    from .writer import WriteContext, Writer
 
 
 class Bots:

@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, event
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from .config import StoreConfig
+    from boternity_store.infrastructure.config import StoreConfig
 
 SQLITE_BUSY_TIMEOUT_S = 30
 REBUILD_CHECKPOINT_PAGES = 10_000  # 40 MB of WAL with 4 KB pages

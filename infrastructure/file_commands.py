@@ -9,7 +9,7 @@ from boternity_store.domain import Bot, BotFile, FileName, FileNotFound
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from .writer import WriteContext
+    from boternity_store.infrastructure.writer import WriteContext
 
 
 def live_file(ctx: WriteContext, file_id: str) -> BotFile:

@@ -17,16 +17,18 @@ from boternity_store.domain.file_rules import (
     check_version_number,
 )
 from boternity_store.domain.validation import check_actor, check_identifier
-
-from .file_commands import create_file, current_file, live_file
-from .files_compat import FilesCompat
+from boternity_store.infrastructure.file_commands import (
+    create_file,
+    current_file,
+    live_file,
+)
+from boternity_store.infrastructure.files_compat import FilesCompat
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     from boternity_store.domain import BotFile
-
-    from .writer import WriteContext
+    from boternity_store.infrastructure.writer import WriteContext
 
 INDEXER = "indexer"
 

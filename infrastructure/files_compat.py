@@ -23,15 +23,17 @@ from boternity_store.domain.file_rules import (
 )
 from boternity_store.domain.file_version_ids import needs_claim
 from boternity_store.domain.validation import check_actor, check_identifier
-
-from .file_commands import create_file, current_file, live_file
+from boternity_store.infrastructure.file_commands import (
+    create_file,
+    current_file,
+    live_file,
+)
 
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from boternity_store.infrastructure.writer import WriteContext, Writer
     from boternity_store.projections.file_queries import FileQueries
-
-    from .writer import WriteContext, Writer
 
 
 class FilesCompat:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .eventsourcing_seam import EventStoreApplication
+    from boternity_store.infrastructure.eventsourcing_seam import EventStoreApplication
 
 _BATCH = 1000
 

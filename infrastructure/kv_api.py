@@ -14,13 +14,11 @@ from boternity_store.domain.validation import (
     decode_json_value,
     encode_json_value,
 )
-
-from .kv_pending import PendingKeys, pending_keys
+from boternity_store.infrastructure.kv_pending import PendingKeys, pending_keys
 
 if TYPE_CHECKING:
+    from boternity_store.infrastructure.writer import WriteContext, Writer
     from boternity_store.projections.kv_queries import KvQueries
-
-    from .writer import WriteContext, Writer
 
 
 class Kv:

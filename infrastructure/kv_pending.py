@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from boternity_store.domain import Bot, KvKey
 
 if TYPE_CHECKING:
-    from .write_context import WriteContext
+    from boternity_store.infrastructure.write_context import WriteContext
 
 
 @dataclass(frozen=True)

@@ -21,16 +21,14 @@ from boternity_store.domain.validation import (
     check_identifier,
     encode_json_value,
 )
-
-from .memory_commands import perform
+from boternity_store.infrastructure.memory_commands import perform
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from boternity_store.domain.memory_models import MemoryAuditEntry, MemoryInfo
+    from boternity_store.infrastructure.writer import WriteContext, Writer
     from boternity_store.projections.memory_audit_queries import MemoryAuditQueries
-
-    from .writer import WriteContext, Writer
 
 
 class Memories:

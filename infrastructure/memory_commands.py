@@ -22,8 +22,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from boternity_store.domain.memory_models import MemoryAuditEntry
-
-    from .writer import WriteContext
+    from boternity_store.infrastructure.writer import WriteContext
 
 
 def perform(ctx: WriteContext, command: MemoryCommand) -> MemoryAuditEntry:

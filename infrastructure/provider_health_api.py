@@ -22,9 +22,8 @@ from boternity_store.domain.provider_models import ProviderHealthRow
 from boternity_store.domain.validation import check_actor, check_identifier
 
 if TYPE_CHECKING:
+    from boternity_store.infrastructure.writer import WriteContext, Writer
     from boternity_store.projections.provider_queries import ProviderQueries
-
-    from .writer import WriteContext, Writer
 
 
 class ProviderHealthStore:

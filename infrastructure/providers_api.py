@@ -19,9 +19,8 @@ from boternity_store.domain.provider_models import ProviderStatus, provider_stat
 from boternity_store.domain.validation import check_actor, check_identifier
 
 if TYPE_CHECKING:
+    from boternity_store.infrastructure.writer import WriteContext, Writer
     from boternity_store.projections.provider_queries import ProviderQueries
-
-    from .writer import WriteContext, Writer
 
 Change = Callable[[Provider, datetime], None]
 

@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING, Any
 from boternity_store.domain.errors import ReadOnlyStore, StoreNotFound
 
 if TYPE_CHECKING:
+    from boternity_store.infrastructure.config import StoreConfig
     from boternity_store.projections.engine import ProjectionRunner
-
-    from .config import StoreConfig
 
 
 class RefusingAppender:

@@ -12,6 +12,30 @@ from typing import TYPE_CHECKING
 
 from boternity_store.domain.errors import InvalidInput
 from boternity_store.domain.validation import DEFAULT_MAX_VALUE_BYTES
+from boternity_store.infrastructure.append import (
+    Appender,
+    OneTransactionAppend,
+    SeparateTransactions,
+)
+from boternity_store.infrastructure.audit_api import AuditLog
+from boternity_store.infrastructure.bots_api import Bots
+from boternity_store.infrastructure.config import parse_url, resolve_url
+from boternity_store.infrastructure.engines import make_engines
+from boternity_store.infrastructure.event_log import ApplicationEventLog
+from boternity_store.infrastructure.eventsourcing_seam import EventStoreApplication
+from boternity_store.infrastructure.files_api import Files
+from boternity_store.infrastructure.history import History
+from boternity_store.infrastructure.kv_api import Kv
+from boternity_store.infrastructure.memories_api import Memories
+from boternity_store.infrastructure.provider_health_api import ProviderHealthStore
+from boternity_store.infrastructure.providers_api import Providers
+from boternity_store.infrastructure.read_only import (
+    RefusingAppender,
+    check_exists,
+    check_projected,
+)
+from boternity_store.infrastructure.store_locks import operations_lock, schema_lock
+from boternity_store.infrastructure.writer import Writer
 from boternity_store.projections import BotsProjection, KvProjection, ProjectionRunner
 from boternity_store.projections.bot_queries import BotQueries
 from boternity_store.projections.fast_reads import FastReads
@@ -25,25 +49,8 @@ from boternity_store.projections.provider_queries import ProviderQueries
 from boternity_store.projections.providers import ProvidersProjection
 from boternity_store.projections.timestamps import to_text
 
-from .append import Appender, OneTransactionAppend, SeparateTransactions
-from .audit_api import AuditLog
-from .bots_api import Bots
-from .config import parse_url, resolve_url
-from .engines import make_engines
-from .event_log import ApplicationEventLog
-from .eventsourcing_seam import EventStoreApplication
-from .files_api import Files
-from .history import History
-from .kv_api import Kv
-from .memories_api import Memories
-from .provider_health_api import ProviderHealthStore
-from .providers_api import Providers
-from .read_only import RefusingAppender, check_exists, check_projected
-from .store_locks import operations_lock, schema_lock
-from .writer import Writer
-
 if TYPE_CHECKING:
-    from .config import StoreConfig
+    from boternity_store.infrastructure.config import StoreConfig
 
 Clock = Callable[[], datetime]
 log = logging.getLogger("boternity_store")

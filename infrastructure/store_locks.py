@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from contextlib import AbstractContextManager
     from pathlib import Path
 
-    from .config import StoreConfig
+    from boternity_store.infrastructure.config import StoreConfig
 
 # pg_advisory_lock takes a bigint; these spell "bo-schem" and "bo-opera".
 SCHEMA_LOCK_KEY = 0x626F2D736368656D

@@ -15,7 +15,7 @@ from boternity_store.domain import Bot, BotNotFound
 if TYPE_CHECKING:
     from eventsourcing.domain import Aggregate
 
-    from .eventsourcing_seam import EventStoreApplication
+    from boternity_store.infrastructure.eventsourcing_seam import EventStoreApplication
 
 A = TypeVar("A", bound="Aggregate")
 Clock = Callable[[], datetime]

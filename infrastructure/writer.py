@@ -30,12 +30,11 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from eventsourcing.persistence import IntegrityError
 
 from boternity_store.domain import StoreError
-
-from .write_context import Clock, WriteContext
+from boternity_store.infrastructure.write_context import Clock, WriteContext
 
 if TYPE_CHECKING:
-    from .append import Appender
-    from .eventsourcing_seam import EventStoreApplication
+    from boternity_store.infrastructure.append import Appender
+    from boternity_store.infrastructure.eventsourcing_seam import EventStoreApplication
 
 T = TypeVar("T")
 Command = Callable[[WriteContext], Any]

@@ -13,14 +13,14 @@ import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .transient import is_transient
-from .view import View
+from boternity_store.projections.transient import is_transient
+from boternity_store.projections.view import View
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-    from .projection import Positioned, Projection
-    from .tracking import TrackingRows, TrackingState
+    from boternity_store.projections.projection import Positioned, Projection
+    from boternity_store.projections.tracking import TrackingRows, TrackingState
 
 log = logging.getLogger("boternity_store.projections")
 Route = list[tuple["Projection", Any, str]]

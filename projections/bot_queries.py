@@ -7,13 +7,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from boternity_store.domain.models import BotInfo
-
-from .timestamps import from_text
+from boternity_store.projections.timestamps import from_text
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine, Row
 
-    from .bots import BotsProjection
+    from boternity_store.projections.bots import BotsProjection
 
 
 class BotQueries:

@@ -8,12 +8,11 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Column, Integer, Table, Text
 
 from boternity_store.domain import Bot
-
-from .projection import Projection
-from .timestamps import to_text
+from boternity_store.projections.projection import Projection
+from boternity_store.projections.timestamps import to_text
 
 if TYPE_CHECKING:
-    from .view import View
+    from boternity_store.projections.view import View
 
 
 class BotsProjection(Projection):

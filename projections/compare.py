@@ -10,7 +10,7 @@ from sqlalchemy import select
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Table
 
-    from .projection import Projection
+    from boternity_store.projections.projection import Projection
 
 
 class ProjectionDifference(BaseModel):

@@ -16,10 +16,16 @@ from contextlib import contextmanager
 from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
-from .applier import Applier
-from .projection import FAILED, LIVE, EventLog, Positioned, Projection
-from .tracking import TrackingRows, TrackingState
-from .transient import retry_transient
+from boternity_store.projections.applier import Applier
+from boternity_store.projections.projection import (
+    FAILED,
+    LIVE,
+    EventLog,
+    Positioned,
+    Projection,
+)
+from boternity_store.projections.tracking import TrackingRows, TrackingState
+from boternity_store.projections.transient import retry_transient
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine

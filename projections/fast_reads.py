@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from .compiled_sql import CompiledSql
+from boternity_store.projections.compiled_sql import CompiledSql
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine

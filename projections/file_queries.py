@@ -8,13 +8,12 @@ from sqlalchemy import select, type_coerce
 
 from boternity_store.domain.file_models import FileVersion, StorageFile, storage_file
 from boternity_store.domain.file_rules import NEEDING_INDEX
-
-from .timestamps import MomentText, from_text
+from boternity_store.projections.timestamps import MomentText, from_text
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine, Select
 
-    from .files import FilesProjection
+    from boternity_store.projections.files import FilesProjection
 
 
 class FileQueries:

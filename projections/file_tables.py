@@ -18,11 +18,10 @@ from sqlalchemy import (
 )
 
 from boternity_store.domain.file_rules import DEFAULT_MIME_TYPE
-
-from .projection import seed_foreign_key
+from boternity_store.projections.projection import seed_foreign_key
 
 if TYPE_CHECKING:
-    from .projection import Projection
+    from boternity_store.projections.projection import Projection
 
 # The seed's INTEGER is 64-bit in SQLite; PostgreSQL needs BIGINT for that.
 SIZE = BigInteger().with_variant(Integer(), "sqlite")

@@ -21,15 +21,18 @@ from boternity_store.domain.file_rules import (
     PENDING,
     STALE,
 )
-
-from .file_tables import files_table, status_table, versions_table
-from .projection import Projection
-from .timestamps import to_text
+from boternity_store.projections.file_tables import (
+    files_table,
+    status_table,
+    versions_table,
+)
+from boternity_store.projections.projection import Projection
+from boternity_store.projections.timestamps import to_text
 
 if TYPE_CHECKING:
     from sqlalchemy import Table
 
-    from .view import View
+    from boternity_store.projections.view import View
 
 
 class FilesProjection(Projection):

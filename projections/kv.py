@@ -10,12 +10,11 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Column, Index, Integer, Table, Text
 
 from boternity_store.domain import Bot, KvKey
-
-from .projection import Projection, seed_foreign_key
-from .timestamps import to_text
+from boternity_store.projections.projection import Projection, seed_foreign_key
+from boternity_store.projections.timestamps import to_text
 
 if TYPE_CHECKING:
-    from .view import View
+    from boternity_store.projections.view import View
 
 _KEY = ("bot_id", "key")
 

@@ -8,14 +8,13 @@ from sqlalchemy import bindparam, func, select
 
 from boternity_store.domain.models import KvEntry
 from boternity_store.domain.validation import decode_json_value
-
-from .timestamps import from_text
+from boternity_store.projections.timestamps import from_text
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from .fast_reads import FastReads
-    from .kv import KvProjection
+    from boternity_store.projections.fast_reads import FastReads
+    from boternity_store.projections.kv import KvProjection
 
 
 class KvQueries:

@@ -10,20 +10,19 @@ from typing import TYPE_CHECKING, Any
 
 from boternity_store.domain import Bot, Memory
 from boternity_store.domain.memory_rules import ACTIVE, DELETED, MERGED
-
-from .memory_audit_tables import (
+from boternity_store.projections.memory_audit_tables import (
     audit_table,
     positions_table,
     shares_table,
     status_table,
 )
-from .projection import Projection
-from .timestamps import to_text
+from boternity_store.projections.projection import Projection
+from boternity_store.projections.timestamps import to_text
 
 if TYPE_CHECKING:
     from sqlalchemy import Table
 
-    from .view import View
+    from boternity_store.projections.view import View
 
 
 class MemoryAuditProjection(Projection):

@@ -21,14 +21,13 @@ from boternity_store.domain.memory_models import (
 )
 from boternity_store.domain.models import trusted_builder
 from boternity_store.domain.validation import decode_json_value
-
-from .timestamps import from_text
+from boternity_store.projections.timestamps import from_text
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine, Select
 
-    from .fast_reads import FastReads
-    from .memory_audit import MemoryAuditProjection
+    from boternity_store.projections.fast_reads import FastReads
+    from boternity_store.projections.memory_audit import MemoryAuditProjection
 
 
 class MemoryAuditQueries:

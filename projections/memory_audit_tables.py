@@ -11,7 +11,7 @@ from sqlalchemy import CheckConstraint, Column, Index, Integer, Table, Text
 from boternity_store.domain.memory_rules import ACTIONS
 
 if TYPE_CHECKING:
-    from .projection import Projection
+    from boternity_store.projections.projection import Projection
 
 _ACTION_CHECK = "action IN ({})".format(", ".join(f"'{a}'" for a in ACTIONS))
 

@@ -17,18 +17,23 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from boternity_store.domain.errors import InvalidInput, ReadOnlyStore, StoreError
-
-from . import shadow_tables
-from .compare import ProjectionDifference, differences
-from .operation_lock import OperationLock, ThreadLock
-from .projection import FAILED, LIVE, REBUILDING, Positioned, Projection
-from .status import ProjectionFailure, ProjectionStatus
+from boternity_store.projections import shadow_tables
+from boternity_store.projections.compare import ProjectionDifference, differences
+from boternity_store.projections.operation_lock import OperationLock, ThreadLock
+from boternity_store.projections.projection import (
+    FAILED,
+    LIVE,
+    REBUILDING,
+    Positioned,
+    Projection,
+)
+from boternity_store.projections.status import ProjectionFailure, ProjectionStatus
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-    from .engine import ProjectionRunner
-    from .tracking import TrackingState
+    from boternity_store.projections.engine import ProjectionRunner
+    from boternity_store.projections.tracking import TrackingState
 
 REBUILD_SUFFIX, VERIFY_SUFFIX = "__rebuild", "__verify"
 Progress = Callable[[int, int], None]

@@ -10,7 +10,7 @@ from typing import Any, ClassVar, Protocol
 
 from sqlalchemy import ForeignKeyConstraint, MetaData, Table
 
-from .view import View
+from boternity_store.projections.view import View
 
 LIVE, REBUILDING, FAILED = "live", "rebuilding", "failed"
 

@@ -11,16 +11,15 @@ from boternity_store.domain.provider_models import (
     ProviderStatus,
     provider_status,
 )
-
-from .provider_tables import read_state
-from .timestamps import from_text
+from boternity_store.projections.provider_tables import read_state
+from boternity_store.projections.timestamps import from_text
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     from sqlalchemy import Engine, Row, Select
 
-    from .providers import ProvidersProjection
+    from boternity_store.projections.providers import ProvidersProjection
 
 
 def _moment(value: str | None) -> datetime | None:

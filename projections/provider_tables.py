@@ -15,8 +15,7 @@ from boternity_store.domain.provider_state import (
     STATE_FIELDS,
     ProviderState,
 )
-
-from .timestamps import from_text, to_text
+from boternity_store.projections.timestamps import from_text, to_text
 
 if TYPE_CHECKING:
     from sqlalchemy import Row

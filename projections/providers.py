@@ -15,15 +15,18 @@ from typing import TYPE_CHECKING
 
 from boternity_store.domain import provider_events as events
 from boternity_store.domain.provider_state import registered
-
-from .projection import Projection
-from .provider_tables import breaker_table, health_table, split_columns
-from .timestamps import to_text
+from boternity_store.projections.projection import Projection
+from boternity_store.projections.provider_tables import (
+    breaker_table,
+    health_table,
+    split_columns,
+)
+from boternity_store.projections.timestamps import to_text
 
 if TYPE_CHECKING:
     from sqlalchemy import Table
 
-    from .view import View
+    from boternity_store.projections.view import View
 
 
 class ProvidersProjection(Projection):

@@ -17,7 +17,7 @@ from sqlalchemy.schema import CreateTable
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-    from .projection import Projection
+    from boternity_store.projections.projection import Projection
 
 
 def recreate(conn: Connection, shadow: Projection) -> None:

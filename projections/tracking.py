@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import Column, Integer, MetaData, Table, Text, bindparam, or_, select
 
-from .compiled_sql import CompiledSql
-from .projection import FAILED, LIVE
+from boternity_store.projections.compiled_sql import CompiledSql
+from boternity_store.projections.projection import FAILED, LIVE
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, bindparam, delete, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .compiled_sql import CompiledSql
+from boternity_store.projections.compiled_sql import CompiledSql
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Table

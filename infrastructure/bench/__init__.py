@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from .run import BenchSizes, Figure, run_bench
+from boternity_store.infrastructure.bench.run import BenchSizes, Figure, run_bench
 
 __all__ = ["BenchSizes", "Figure", "run_bench"]

@@ -14,9 +14,13 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..store import Store, open_store
-from . import crud_baseline as crud
-from .measure import latencies_us, threaded_throughput, throughput
+from boternity_store.infrastructure.bench import crud_baseline as crud
+from boternity_store.infrastructure.bench.measure import (
+    latencies_us,
+    threaded_throughput,
+    throughput,
+)
+from boternity_store.infrastructure.store import Store, open_store
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from .main import app, main
+from boternity_store.infrastructure.cli.main import app, main
 
 __all__ = ["app", "main"]

@@ -1,5 +1,5 @@
 from __future__ import annotations
 
-from .main import main
+from boternity_store.infrastructure.cli.main import main
 
 raise SystemExit(main())

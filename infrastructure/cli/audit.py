@@ -7,7 +7,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .common import JsonOpt, print_json, print_table, store_of
+from boternity_store.infrastructure.cli.common import (
+    JsonOpt,
+    print_json,
+    print_table,
+    store_of,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -8,11 +8,10 @@ from typing import Annotated
 import typer
 
 from boternity_store.domain.errors import InvalidInput
-
-from ..bench import BenchSizes, Figure, run_bench
-from ..bench.run import as_json
-from ..config import parse_url, resolve_url
-from .common import JsonOpt, console, print_table
+from boternity_store.infrastructure.bench import BenchSizes, Figure, run_bench
+from boternity_store.infrastructure.bench.run import as_json
+from boternity_store.infrastructure.cli.common import JsonOpt, console, print_table
+from boternity_store.infrastructure.config import parse_url, resolve_url
 
 
 def bench(

@@ -6,7 +6,13 @@ from typing import Annotated
 
 import typer
 
-from .common import ActorOpt, JsonOpt, print_json, print_table, store_of
+from boternity_store.infrastructure.cli.common import (
+    ActorOpt,
+    JsonOpt,
+    print_json,
+    print_table,
+    store_of,
+)
 
 app = typer.Typer(help="Register, delete and list bots.", no_args_is_help=True)
 

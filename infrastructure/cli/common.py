@@ -13,8 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from boternity_store.domain.errors import InvalidInput
-
-from ..store import Store, open_store
+from boternity_store.infrastructure.store import Store, open_store
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (for scripts).")]
 ActorOpt = Annotated[str, typer.Option("--actor", help="Who is doing this.")]

@@ -7,8 +7,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from boternity_store.domain.file_rules import DEFAULT_MIME_TYPE
-
-from .common import ActorOpt, JsonOpt, print_json, print_table, store_of
+from boternity_store.infrastructure.cli.common import (
+    ActorOpt,
+    JsonOpt,
+    print_json,
+    print_table,
+    store_of,
+)
 
 if TYPE_CHECKING:
     from boternity_store.domain.file_models import StorageFile

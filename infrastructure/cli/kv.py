@@ -8,8 +8,14 @@ from typing import Annotated
 import typer
 
 from boternity_store.domain.errors import NotFound
-
-from .common import ActorOpt, JsonOpt, parse_json, print_json, print_model, store_of
+from boternity_store.infrastructure.cli.common import (
+    ActorOpt,
+    JsonOpt,
+    parse_json,
+    print_json,
+    print_model,
+    store_of,
+)
 
 app = typer.Typer(help="Per-bot JSON key-value store.", no_args_is_help=True)
 

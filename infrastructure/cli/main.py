@@ -11,9 +11,17 @@ from eventsourcing.persistence import PersistenceError
 from sqlalchemy.exc import SQLAlchemyError
 
 from boternity_store.domain.errors import InvalidInput, NotFound, StoreError
-
-from ..config import ENV_URL
-from . import audit, bench, bots, files, kv, memories, projections, providers
+from boternity_store.infrastructure.cli import (
+    audit,
+    bench,
+    bots,
+    files,
+    kv,
+    memories,
+    projections,
+    providers,
+)
+from boternity_store.infrastructure.config import ENV_URL
 
 app = typer.Typer(
     name="boternity-store",

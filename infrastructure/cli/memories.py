@@ -7,8 +7,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from boternity_store.domain.errors import MemoryNotFound
-
-from .common import ActorOpt, JsonOpt, parse_json, print_json, print_model, store_of
+from boternity_store.infrastructure.cli.common import (
+    ActorOpt,
+    JsonOpt,
+    parse_json,
+    print_json,
+    print_model,
+    store_of,
+)
 
 if TYPE_CHECKING:
     from boternity_store.domain.memory_models import MemoryAuditEntry

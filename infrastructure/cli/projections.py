@@ -14,7 +14,13 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from .common import JsonOpt, console, print_json, print_table, store_of
+from boternity_store.infrastructure.cli.common import (
+    JsonOpt,
+    console,
+    print_json,
+    print_table,
+    store_of,
+)
 
 app = typer.Typer(
     help="Read-table operations: status, rebuild, verify.", no_args_is_help=True

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from .common import print_json, print_table
+from boternity_store.infrastructure.cli.common import print_json, print_table
 
 if TYPE_CHECKING:
     from datetime import datetime

@@ -8,14 +8,21 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from boternity_store.domain.errors import InvalidInput, ProviderNotFound
-
-from .common import ActorOpt, JsonOpt, print_json, store_of
-from .provider_views import print_status, print_statuses, show
+from boternity_store.infrastructure.cli.common import (
+    ActorOpt,
+    JsonOpt,
+    print_json,
+    store_of,
+)
+from boternity_store.infrastructure.cli.provider_views import (
+    print_status,
+    print_statuses,
+    show,
+)
 
 if TYPE_CHECKING:
     from boternity_store.domain.provider_models import ProviderStatus
-
-    from ..store import Store
+    from boternity_store.infrastructure.store import Store
 
 app = typer.Typer(
     help="LLM-provider health: the persisted circuit breakers.", no_args_is_help=True

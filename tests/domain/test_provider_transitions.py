@@ -15,8 +15,7 @@ from boternity_store.domain.provider_state import (
     fold,
     registered,
 )
-
-from .provider_event_strategies import provider_histories
+from tests.domain.provider_event_strategies import provider_histories
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 

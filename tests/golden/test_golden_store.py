@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from boternity_store.infrastructure import open_store
-
-from .golden_reads import missing_from, read_everything
+from tests.golden.golden_reads import missing_from, read_everything
 
 GOLDEN = Path(__file__).parent / "v1"
 

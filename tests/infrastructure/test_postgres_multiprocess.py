@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 
 from boternity_store.infrastructure import open_store
-
-from .multiprocess_workload import run_writer
+from tests.infrastructure.multiprocess_workload import run_writer
 
 pytestmark = pytest.mark.postgres
 

@@ -13,8 +13,7 @@ from boternity_store.infrastructure import (
     StoreNotFound,
     open_store,
 )
-
-from ..cli.cli_run import run
+from tests.cli.cli_run import run
 
 
 def digest(path: Path) -> str:
