@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from boternity_store.domain.audit_entry import AuditEntry
-from boternity_store.domain.bot import Bot
-from boternity_store.domain.breaker import BreakerPolicy, CircuitState
+from boternity_store.domain.bots.bot import Bot
 from boternity_store.domain.errors import (
     AlreadyExists,
     BotAlreadyExists,
@@ -19,21 +17,24 @@ from boternity_store.domain.errors import (
     StoreError,
     VersionConflict,
 )
-from boternity_store.domain.file_models import FileVersion, StorageFile
-from boternity_store.domain.file_names import FileName
-from boternity_store.domain.file_version_ids import VersionIdClaim
-from boternity_store.domain.files import BotFile
-from boternity_store.domain.kv import KvKey
-from boternity_store.domain.kv_protocol import KvStore
-from boternity_store.domain.memory import Memory
-from boternity_store.domain.memory_models import MemoryAuditEntry, MemoryInfo
+from boternity_store.domain.files.bot_file import BotFile
+from boternity_store.domain.files.models import FileVersion, StorageFile
+from boternity_store.domain.files.names import FileName
+from boternity_store.domain.files.version_ids import VersionIdClaim
+from boternity_store.domain.kv.key import KvKey
+from boternity_store.domain.kv.protocol import KvStore
+from boternity_store.domain.memories.audit_entry import AuditEntry
+from boternity_store.domain.memories.memory import Memory
+from boternity_store.domain.memories.models import MemoryAuditEntry, MemoryInfo
 from boternity_store.domain.models import BotInfo, KvEntry
-from boternity_store.domain.provider import Provider
-from boternity_store.domain.provider_models import (
+from boternity_store.domain.providers.breaker import BreakerPolicy, CircuitState
+from boternity_store.domain.providers.models import (
     ProviderHealthRow,
     ProviderPolicy,
     ProviderStatus,
 )
+from boternity_store.domain.providers.provider import Provider
+from boternity_store.domain.topics import register_moved_topics
 
 __all__ = [
     "AlreadyExists",
@@ -68,4 +69,5 @@ __all__ = [
     "StoreError",
     "VersionConflict",
     "VersionIdClaim",
+    "register_moved_topics",
 ]

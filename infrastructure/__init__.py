@@ -18,32 +18,35 @@ from boternity_store.domain.errors import (
     StoreNotFound,
     VersionConflict,
 )
-from boternity_store.domain.file_models import FileVersion, StorageFile
-from boternity_store.domain.file_rules import IndexStatus
-from boternity_store.domain.kv_protocol import KvStore
-from boternity_store.domain.memory_models import (
+from boternity_store.domain.files.models import FileVersion, StorageFile
+from boternity_store.domain.files.rules import IndexStatus
+from boternity_store.domain.kv.protocol import KvStore
+from boternity_store.domain.memories.models import (
     AuditAction,
     MemoryAuditEntry,
     MemoryInfo,
     MemoryStatus,
 )
 from boternity_store.domain.models import BotInfo, KvEntry
-from boternity_store.domain.provider_models import (
+from boternity_store.domain.providers.models import (
     ProviderHealthRow,
     ProviderPolicy,
     ProviderStatus,
 )
-from boternity_store.infrastructure.audit_api import AuditLog
-from boternity_store.infrastructure.files_api import Files
+from boternity_store.infrastructure.eventstore.writer import WriteConflict
+from boternity_store.infrastructure.files.service import Files
 from boternity_store.infrastructure.history import LoggedEvent
-from boternity_store.infrastructure.memories_api import Memories
-from boternity_store.infrastructure.provider_health_api import ProviderHealthStore
-from boternity_store.infrastructure.providers_api import Providers
+from boternity_store.infrastructure.memories.audit_log import AuditLog
+from boternity_store.infrastructure.memories.service import Memories
+from boternity_store.infrastructure.providers.health import ProviderHealthStore
+from boternity_store.infrastructure.providers.service import Providers
 from boternity_store.infrastructure.store import Store, open_store
-from boternity_store.infrastructure.writer import WriteConflict
-from boternity_store.projections.compare import ProjectionDifference
-from boternity_store.projections.operations import RebuildFailed
-from boternity_store.projections.status import ProjectionFailure, ProjectionStatus
+from boternity_store.projections.engine.compare import ProjectionDifference
+from boternity_store.projections.engine.operations import RebuildFailed
+from boternity_store.projections.engine.status import (
+    ProjectionFailure,
+    ProjectionStatus,
+)
 
 __all__ = [
     "AlreadyExists",

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from boternity_store.domain.models import UtcDatetime
 
 if TYPE_CHECKING:
-    from boternity_store.projections.projection import EventLog
+    from boternity_store.projections.engine.projection import EventLog
 
 
 class LoggedEvent(BaseModel):

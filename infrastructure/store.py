@@ -12,42 +12,47 @@ from typing import TYPE_CHECKING
 
 from boternity_store.domain.errors import InvalidInput
 from boternity_store.domain.validation import DEFAULT_MAX_VALUE_BYTES
-from boternity_store.infrastructure.append import (
+from boternity_store.infrastructure.bots.service import Bots
+from boternity_store.infrastructure.config import parse_url, resolve_url
+from boternity_store.infrastructure.eventstore.append import (
     Appender,
     OneTransactionAppend,
     SeparateTransactions,
 )
-from boternity_store.infrastructure.audit_api import AuditLog
-from boternity_store.infrastructure.bots_api import Bots
-from boternity_store.infrastructure.config import parse_url, resolve_url
-from boternity_store.infrastructure.engines import make_engines
-from boternity_store.infrastructure.event_log import ApplicationEventLog
-from boternity_store.infrastructure.eventsourcing_seam import EventStoreApplication
-from boternity_store.infrastructure.files_api import Files
-from boternity_store.infrastructure.history import History
-from boternity_store.infrastructure.kv_api import Kv
-from boternity_store.infrastructure.memories_api import Memories
-from boternity_store.infrastructure.provider_health_api import ProviderHealthStore
-from boternity_store.infrastructure.providers_api import Providers
-from boternity_store.infrastructure.read_only import (
+from boternity_store.infrastructure.eventstore.engines import make_engines
+from boternity_store.infrastructure.eventstore.event_log import ApplicationEventLog
+from boternity_store.infrastructure.eventstore.eventsourcing_seam import (
+    EventStoreApplication,
+)
+from boternity_store.infrastructure.eventstore.read_only import (
     RefusingAppender,
     check_exists,
     check_projected,
 )
-from boternity_store.infrastructure.store_locks import operations_lock, schema_lock
-from boternity_store.infrastructure.writer import Writer
+from boternity_store.infrastructure.eventstore.store_locks import (
+    operations_lock,
+    schema_lock,
+)
+from boternity_store.infrastructure.eventstore.writer import Writer
+from boternity_store.infrastructure.files.service import Files
+from boternity_store.infrastructure.history import History
+from boternity_store.infrastructure.kv.service import Kv
+from boternity_store.infrastructure.memories.audit_log import AuditLog
+from boternity_store.infrastructure.memories.service import Memories
+from boternity_store.infrastructure.providers.health import ProviderHealthStore
+from boternity_store.infrastructure.providers.service import Providers
 from boternity_store.projections import BotsProjection, KvProjection, ProjectionRunner
-from boternity_store.projections.bot_queries import BotQueries
-from boternity_store.projections.fast_reads import FastReads
-from boternity_store.projections.file_queries import FileQueries
-from boternity_store.projections.files import FilesProjection
-from boternity_store.projections.kv_queries import KvQueries
-from boternity_store.projections.memory_audit import MemoryAuditProjection
-from boternity_store.projections.memory_audit_queries import MemoryAuditQueries
-from boternity_store.projections.operations import ProjectionOperations
-from boternity_store.projections.provider_queries import ProviderQueries
-from boternity_store.projections.providers import ProvidersProjection
-from boternity_store.projections.timestamps import to_text
+from boternity_store.projections.bots.queries import BotQueries
+from boternity_store.projections.engine.fast_reads import FastReads
+from boternity_store.projections.engine.operations import ProjectionOperations
+from boternity_store.projections.engine.timestamps import to_text
+from boternity_store.projections.files.projection import FilesProjection
+from boternity_store.projections.files.queries import FileQueries
+from boternity_store.projections.kv.queries import KvQueries
+from boternity_store.projections.memories.projection import MemoryAuditProjection
+from boternity_store.projections.memories.queries import MemoryAuditQueries
+from boternity_store.projections.providers.projection import ProvidersProjection
+from boternity_store.projections.providers.queries import ProviderQueries
 
 if TYPE_CHECKING:
     from boternity_store.infrastructure.config import StoreConfig

@@ -3,10 +3,10 @@ log, and the queries that read them."""
 
 from __future__ import annotations
 
-from boternity_store.projections.bots import BotsProjection
-from boternity_store.projections.engine import ProjectionRunner
-from boternity_store.projections.kv import KvProjection
-from boternity_store.projections.projection import EventLog, Projection
+from boternity_store.projections.bots.projection import BotsProjection
+from boternity_store.projections.engine.projection import EventLog, Projection
+from boternity_store.projections.engine.runner import ProjectionRunner
+from boternity_store.projections.kv.projection import KvProjection
 
 __all__ = [
     "BotsProjection",

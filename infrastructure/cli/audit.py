@@ -17,7 +17,7 @@ from boternity_store.infrastructure.cli.common import (
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from boternity_store.domain.memory_models import MemoryAuditEntry
+    from boternity_store.domain.memories.models import MemoryAuditEntry
 
 app = typer.Typer(help="Read the memory audit log.", no_args_is_help=True)
 

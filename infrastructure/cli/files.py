@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from boternity_store.domain.file_rules import DEFAULT_MIME_TYPE
+from boternity_store.domain.files.rules import DEFAULT_MIME_TYPE
 from boternity_store.infrastructure.cli.common import (
     ActorOpt,
     JsonOpt,
@@ -16,7 +16,7 @@ from boternity_store.infrastructure.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from boternity_store.domain.file_models import StorageFile
+    from boternity_store.domain.files.models import StorageFile
 
 app = typer.Typer(
     help="Per-bot file metadata: versions and indexing status.", no_args_is_help=True

@@ -17,7 +17,7 @@ from boternity_store.infrastructure.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from boternity_store.domain.memory_models import MemoryAuditEntry
+    from boternity_store.domain.memories.models import MemoryAuditEntry
 
 app = typer.Typer(
     help="Memory actions (add, delete, share, revoke, merge) and their status.",

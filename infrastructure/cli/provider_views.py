@@ -11,7 +11,7 @@ from boternity_store.infrastructure.cli.common import print_json, print_table
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from boternity_store.domain.provider_models import ProviderStatus
+    from boternity_store.domain.providers.models import ProviderStatus
 
 COLUMNS = ["name", "state", "why", "open until", "in a row", "failed/calls"]
 

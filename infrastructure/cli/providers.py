@@ -21,7 +21,7 @@ from boternity_store.infrastructure.cli.provider_views import (
 )
 
 if TYPE_CHECKING:
-    from boternity_store.domain.provider_models import ProviderStatus
+    from boternity_store.domain.providers.models import ProviderStatus
     from boternity_store.infrastructure.store import Store
 
 app = typer.Typer(

@@ -9,8 +9,8 @@ from typing import Any
 from hypothesis import strategies as st
 
 from boternity_store.domain import BreakerPolicy, Provider
-from boternity_store.domain import provider_events as events
-from boternity_store.domain.breaker import CIRCUIT_STATES
+from boternity_store.domain.providers import events
+from boternity_store.domain.providers.breaker import CIRCUIT_STATES
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -18,12 +18,12 @@ from boternity_store.domain import (
     InvalidTransition,
     VersionIdClaim,
 )
-from boternity_store.domain.file_rules import (
+from boternity_store.domain.files.rules import (
     check_filename,
     check_mime_type,
     check_sha256,
 )
-from boternity_store.domain.file_version_ids import derived_version_id, needs_claim
+from boternity_store.domain.files.version_ids import derived_version_id, needs_claim
 
 AT = datetime(2026, 1, 1, tzinfo=UTC)
 

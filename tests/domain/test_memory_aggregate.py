@@ -16,7 +16,7 @@ from boternity_store.domain import (
     MemoryAlreadyExists,
     MemoryNotFound,
 )
-from boternity_store.domain.memory_commands import (
+from boternity_store.domain.memories.commands import (
     AddMemory,
     DeleteMemory,
     MemoryCommand,
@@ -24,7 +24,7 @@ from boternity_store.domain.memory_commands import (
     RevokeMemory,
     ShareMemory,
 )
-from boternity_store.domain.memory_rules import check_merge_sources
+from boternity_store.domain.memories.rules import check_merge_sources
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from boternity_store.domain.memory_commands import (
+from boternity_store.domain.memories.commands import (
     AddMemory,
     DeleteMemory,
     MemoryCommand,
@@ -12,8 +12,8 @@ from boternity_store.domain.memory_commands import (
     RevokeMemory,
     ShareMemory,
 )
-from boternity_store.domain.memory_models import MemoryAuditEntry
-from boternity_store.domain.memory_rules import ACTIONS
+from boternity_store.domain.memories.models import MemoryAuditEntry
+from boternity_store.domain.memories.rules import ACTIONS
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 KINDS = (AddMemory, DeleteMemory, ShareMemory, RevokeMemory, MergeMemories)

@@ -8,7 +8,11 @@ from typing import Any
 import pytest
 
 from boternity_store.domain import BreakerPolicy, InvalidInput, Provider
-from boternity_store.domain.breaker import BreakerState, admit, trial_in_flight
+from boternity_store.domain.providers.breaker import (
+    BreakerState,
+    admit,
+    trial_in_flight,
+)
 
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from boternity_store.domain import BreakerPolicy, InvalidTransition, Provider
-from boternity_store.domain.provider_state import fold, registered
+from boternity_store.domain.providers.state import fold, registered
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 WAITS = st.integers(0, 12)

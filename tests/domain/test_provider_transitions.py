@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given
 
 from boternity_store.domain import BreakerPolicy, Provider
-from boternity_store.domain.provider_state import (
+from boternity_store.domain.providers.state import (
     STATE_FIELDS,
     ProviderState,
     fold,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from boternity_store.domain import BotFile
-from boternity_store.domain.file_models import StorageFile, storage_file
+from boternity_store.domain.files.models import StorageFile, storage_file
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 

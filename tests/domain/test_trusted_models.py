@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from boternity_store.domain.memory_models import MemoryAuditEntry
-from boternity_store.domain.memory_rules import ACTIONS
+from boternity_store.domain.memories.models import MemoryAuditEntry
+from boternity_store.domain.memories.rules import ACTIONS
 from boternity_store.domain.models import trusted_builder
 
 build = trusted_builder(MemoryAuditEntry)

@@ -148,7 +148,7 @@ def write(store_path: Path) -> None:
             files.delete_file("bot-2", "cycle.txt", actor="bot-2")
         # The seed's compat writes: MetadataUpdated, IndexInvalidated, and a
         # version with an id of its own (VersionIdClaim.Claimed).
-        from boternity_store.domain.file_models import FileVersion, StorageFile
+        from boternity_store.domain.files.models import FileVersion, StorageFile
 
         seeded = files.save_file(
             StorageFile(

@@ -24,7 +24,7 @@ from eventsourcing.sqlite import (
 
 from boternity_store.domain import KvKey
 from boternity_store.infrastructure import open_store
-from boternity_store.infrastructure.eventsourcing_seam import (
+from boternity_store.infrastructure.eventstore.eventsourcing_seam import (
     KV_SNAPSHOT_INTERVAL,
     EventStoreApplication,
 )

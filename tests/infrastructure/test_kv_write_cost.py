@@ -7,7 +7,9 @@ from collections.abc import Callable
 
 from boternity_store.domain import KvKey
 from boternity_store.infrastructure import Store
-from boternity_store.infrastructure.eventsourcing_seam import KV_SNAPSHOT_INTERVAL
+from boternity_store.infrastructure.eventstore.eventsourcing_seam import (
+    KV_SNAPSHOT_INTERVAL,
+)
 from tests.infrastructure.test_provider_snapshots import count_events_read
 
 WRITES = 12 * KV_SNAPSHOT_INTERVAL + 7

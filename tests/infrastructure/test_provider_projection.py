@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import pytest
 
-from boternity_store.domain.provider import Provider
-from boternity_store.domain.provider_models import provider_status
+from boternity_store.domain.providers.models import provider_status
+from boternity_store.domain.providers.provider import Provider
 from boternity_store.infrastructure import Store
 from tests.conftest import FakeClock
 

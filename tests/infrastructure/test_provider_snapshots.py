@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 
-from boternity_store.domain.provider import Provider
+from boternity_store.domain.providers.provider import Provider
 from boternity_store.infrastructure import Store
-from boternity_store.infrastructure.event_log import ApplicationEventLog
-from boternity_store.infrastructure.eventsourcing_seam import SNAPSHOT_INTERVAL
+from boternity_store.infrastructure.eventstore.event_log import ApplicationEventLog
+from boternity_store.infrastructure.eventstore.eventsourcing_seam import (
+    SNAPSHOT_INTERVAL,
+)
 
 CALLS = 2 * SNAPSHOT_INTERVAL + 50
 

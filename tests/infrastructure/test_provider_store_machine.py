@@ -12,8 +12,8 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from boternity_store.domain.provider import Provider
-from boternity_store.domain.provider_models import provider_status
+from boternity_store.domain.providers.models import provider_status
+from boternity_store.domain.providers.provider import Provider
 from boternity_store.infrastructure import (
     InvalidTransition,
     ProviderNotFound,

@@ -12,9 +12,9 @@ from sqlalchemy.exc import OperationalError
 
 from boternity_store.domain import Bot
 from boternity_store.infrastructure import Store, VersionConflict, open_store
-from boternity_store.infrastructure import writer as writer_module
-from boternity_store.infrastructure.write_context import WriteContext
-from boternity_store.infrastructure.writer import (
+from boternity_store.infrastructure.eventstore import writer as writer_module
+from boternity_store.infrastructure.eventstore.write_context import WriteContext
+from boternity_store.infrastructure.eventstore.writer import (
     MAX_ATTEMPTS,
     PAUSE_CAP_S,
     WriteConflict,

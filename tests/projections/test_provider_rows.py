@@ -8,11 +8,11 @@ from typing import Any
 from hypothesis import given
 from sqlalchemy import create_engine
 
-from boternity_store.domain.provider_models import provider_status
-from boternity_store.domain.provider_state import fold
-from boternity_store.projections.provider_queries import ProviderQueries
-from boternity_store.projections.providers import ProvidersProjection
-from boternity_store.projections.view import View
+from boternity_store.domain.providers.models import provider_status
+from boternity_store.domain.providers.state import fold
+from boternity_store.projections.engine.view import View
+from boternity_store.projections.providers.projection import ProvidersProjection
+from boternity_store.projections.providers.queries import ProviderQueries
 from tests.domain.provider_event_strategies import provider_histories
 from tests.domain.test_provider_transitions import initial_state, replay
 

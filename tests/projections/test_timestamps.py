@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from boternity_store.projections.timestamps import from_text, to_text
+from boternity_store.projections.engine.timestamps import from_text, to_text
 
 offsets = st.timedeltas(min_value=timedelta(hours=-23), max_value=timedelta(hours=23))
 zones = st.just(UTC) | st.builds(timezone, offsets)

@@ -1,0 +1,1 @@
+"""The bot aggregate: registration, deletion and incarnations."""

@@ -1,0 +1,1 @@
+"""File metadata: ``BotFile`` versions and indexing, file names and version ids."""

@@ -1,0 +1,3 @@
+"""The per-bot key-value store: one ``KvKey`` stream per key, and the ``KvStore``
+protocol.
+"""

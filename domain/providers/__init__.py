@@ -1,0 +1,1 @@
+"""LLM-provider health: the ``Provider`` aggregate and its circuit breaker."""

@@ -1,0 +1,61 @@
+"""``store.bots``: register, delete and look up bots."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from boternity_store.domain import Bot, BotAlreadyExists
+from boternity_store.domain.errors import InvalidInput
+from boternity_store.domain.models import BotInfo
+from boternity_store.domain.validation import check_actor, check_identifier
+
+if TYPE_CHECKING:
+    from boternity_store.infrastructure.eventstore.writer import WriteContext, Writer
+    from boternity_store.projections.bots.queries import BotQueries
+
+
+class Bots:
+    def __init__(self, writer: Writer, queries: BotQueries) -> None:
+        self._writer = writer
+        self._queries = queries
+
+    def register(
+        self, bot_id: str, *, name: str | None = None, actor: str = "system"
+    ) -> BotInfo:
+        """Register a bot; raises BotAlreadyExists if it is registered."""
+        check_identifier(bot_id, "bot_id")
+        check_actor(actor)
+        if name is not None and not isinstance(name, str):
+            raise InvalidInput("name must be a string or None")
+
+        def command(ctx: WriteContext) -> BotInfo:
+            at = ctx.now()
+            bot = ctx.get(Bot, Bot.create_id(bot_id))
+            if bot is None:
+                bot = Bot.register(bot_id, name=name, actor=actor, at=at)
+            elif bot.deleted:
+                bot.register_again(name=name, actor=actor, at=at)
+            else:
+                raise BotAlreadyExists(bot_id)
+            ctx.add(bot)
+            return BotInfo(bot_id=bot_id, name=name, created_at=at)
+
+        return self._writer.execute(command)
+
+    def delete(self, bot_id: str, *, actor: str = "system") -> None:
+        """Delete a bot: its rows leave every read table, its events stay."""
+        check_identifier(bot_id, "bot_id")
+        check_actor(actor)
+
+        def command(ctx: WriteContext) -> None:
+            bot = ctx.live_bot(bot_id)
+            bot.delete(actor=actor, at=ctx.now())
+            ctx.add(bot)
+
+        self._writer.execute(command)
+
+    def get(self, bot_id: str) -> BotInfo | None:
+        return self._queries.get(check_identifier(bot_id, "bot_id"))
+
+    def list(self) -> list[BotInfo]:
+        return self._queries.list()

@@ -1,0 +1,46 @@
+"""A store opened to read (``open_store(url, read_only=True)``): it creates
+nothing, catches nothing up and refuses every write before it decides."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from boternity_store.domain.errors import ReadOnlyStore, StoreNotFound
+
+if TYPE_CHECKING:
+    from boternity_store.infrastructure.config import StoreConfig
+    from boternity_store.projections.engine.runner import ProjectionRunner
+
+
+class RefusingAppender:
+    """The appender of a read-only store: every write stops before deciding."""
+
+    def __init__(self, config: StoreConfig) -> None:
+        self.where = config.url.render_as_string(hide_password=True)
+
+    def before_decide(self) -> None:
+        raise ReadOnlyStore(f"the store at {self.where} was opened read-only")
+
+    def append(self, aggregates: Iterable[Any], sequence: Sequence[Any] = ()) -> None:
+        self.before_decide()
+
+    def close(self) -> None:
+        pass
+
+
+def check_exists(config: StoreConfig) -> None:
+    """Before opening to read: a SQLite file that is not there is not created."""
+    if config.backend == "sqlite" and not config.sqlite_path.is_file():
+        raise StoreNotFound(f"no store at {config.sqlite_path}")
+
+
+def check_projected(config: StoreConfig, runner: ProjectionRunner) -> None:
+    """A database without the store's tables (new, or another program's)."""
+    try:
+        runner.states()
+    except Exception as error:
+        raise StoreNotFound(
+            f"no store at {config.url.render_as_string(hide_password=True)}"
+            f" ({type(error).__name__})"
+        ) from None

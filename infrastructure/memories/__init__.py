@@ -1,0 +1,1 @@
+"""``store.memories`` and ``store.audit``."""

@@ -1,0 +1,1 @@
+"""``store.providers`` and ``store.provider_health``."""

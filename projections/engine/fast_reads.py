@@ -1,0 +1,94 @@
+"""Point reads on the hot path: statements compiled once, run on a raw DBAPI
+connection kept per thread (autocommit), so a read costs about what the plain
+SELECT costs."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from boternity_store.projections.engine.compiled_sql import CompiledSql
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.sql import Select
+
+
+class FastReads:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._local = threading.local()
+        self._opened: list[Any] = []
+        self._lock = threading.Lock()
+        self._statements: dict[str, tuple[CompiledSql, list[str]]] = {}
+
+    def rows(
+        self,
+        name: str,
+        build: Callable[[], Select[Any]],
+        params: Mapping[str, Any],
+    ) -> list[tuple[Any, ...]]:
+        """Run the statement ``build()`` returns (built and compiled once per
+        ``name``, with ``bindparam`` placeholders) and return its rows."""
+        found = self._statements.get(name)
+        compiled = found[0] if found is not None else self._statement(name, build)[0]
+        cursor = self._connection().execute(compiled.sql, compiled.params(params))
+        try:
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
+
+    def point_reader(
+        self, name: str, build: Callable[[], Select[Any]], order: tuple[str, ...]
+    ) -> Callable[..., tuple[Any, ...] | None]:
+        """A function of the statement's parameters, given positionally in
+        ``order``, that returns its first row (or None): :meth:`rows` for the
+        hottest reads, with every lookup done once."""
+        compiled = self._statement(name, build)[0]
+        sql, params_of = compiled.sql, compiled.params
+        positional = compiled.names == order and not compiled.defaults
+
+        def read(*args: Any) -> tuple[Any, ...] | None:
+            params = (
+                args if positional else params_of(dict(zip(order, args, strict=True)))
+            )
+            cursor = self._connection().execute(sql, params)
+            row: tuple[Any, ...] | None = cursor.fetchone()
+            cursor.close()
+            return row
+
+        return read
+
+    def close(self) -> None:
+        with self._lock:
+            for connection in self._opened:
+                connection.close()
+            self._opened.clear()
+        self._local = threading.local()
+
+    def _statement(
+        self, name: str, build: Callable[[], Select[Any]]
+    ) -> tuple[CompiledSql, list[str]]:
+        found = self._statements.get(name)
+        if found is None:
+            statement = build()
+            columns = [column.name for column in statement.selected_columns]
+            found = (CompiledSql(statement, self.engine.dialect), columns)
+            self._statements[name] = found
+        return found
+
+    def _connection(self) -> Any:
+        """This thread's DBAPI connection (sqlite3 and psycopg both have
+        ``execute``); the pool's proxy is kept only to give it back on close."""
+        try:
+            return self._local.dbapi
+        except AttributeError:
+            pooled = self.engine.raw_connection()
+            dbapi = pooled.dbapi_connection
+            if self.engine.dialect.name == "postgresql":
+                dbapi.autocommit = True  # type: ignore[union-attr]
+            self._local.dbapi = dbapi
+            with self._lock:
+                self._opened.append(pooled)
+            return dbapi

@@ -1,0 +1,1 @@
+"""The ``files`` read model: ``bot_files``, versions and indexing status."""

@@ -1,0 +1,1 @@
+"""The ``kv`` read model: ``bot_kv_store`` and its queries."""

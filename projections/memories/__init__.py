@@ -1,0 +1,1 @@
+"""The ``memory_audit`` read model: the audit log, memory status and shares."""

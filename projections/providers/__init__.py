@@ -1,0 +1,1 @@
+"""The ``providers`` read model: ``provider_health`` and breaker state."""
