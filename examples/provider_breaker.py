@@ -9,6 +9,8 @@ stream shows why each transition happened.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from datetime import datetime
 
 from boternity_store.infrastructure import Store, open_store
 
@@ -52,8 +54,13 @@ def guarded_call(store: Store, llm: FakeLlm, prompt: str) -> str | None:
     return answer
 
 
-def main() -> None:
-    with open_store() as store:
+def main(
+    clock: Callable[[], datetime] | None = None,
+    sleep: Callable[[float], object] = time.sleep,
+) -> None:
+    """Run the story; a test passes a fake ``clock`` and a ``sleep`` that
+    advances it, so nothing waits for real."""
+    with open_store(clock=clock) as store:
         start = store.history.head()
         store.providers.configure(
             NAME, failure_threshold=3, cooldown_seconds=0.2, half_open_successes=2
@@ -68,7 +75,7 @@ def main() -> None:
 
         print("It recovers; after the cooldown the circuit half-opens:")
         llm.down = False
-        time.sleep(0.25)
+        sleep(0.25)
         for prompt in ["trial one", "trial two", "back to normal"]:
             guarded_call(store, llm, prompt)
 

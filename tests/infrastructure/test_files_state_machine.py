@@ -157,5 +157,5 @@ class FileMachine(RuleBasedStateMachine):
             shutil.rmtree(self.folder, ignore_errors=True)
 
 
-FileMachine.TestCase.settings = settings(stateful_step_count=15, deadline=None)
+FileMachine.TestCase.settings = settings(stateful_step_count=15)
 TestFileMachine = FileMachine.TestCase

@@ -100,7 +100,5 @@ class KvMachine(RuleBasedStateMachine):
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-KvMachine.TestCase.settings = settings(
-    max_examples=25, stateful_step_count=30, deadline=None
-)
+KvMachine.TestCase.settings = settings(stateful_step_count=30)
 TestKvMachine = KvMachine.TestCase

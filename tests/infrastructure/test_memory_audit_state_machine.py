@@ -253,7 +253,5 @@ def _row(entry: MemoryAuditEntry) -> Row:
     )
 
 
-MemoryAuditMachine.TestCase.settings = settings(
-    max_examples=20, stateful_step_count=40, deadline=None
-)
+MemoryAuditMachine.TestCase.settings = settings(stateful_step_count=40)
 TestMemoryAuditMachine = MemoryAuditMachine.TestCase

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import FakeClock
+
 EXAMPLE = Path(__file__).parents[2] / "examples" / "provider_breaker.py"
 
 
@@ -15,9 +17,11 @@ def test_the_example_shows_every_transition_on_each_run(
     db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("BOTERNITY_STORE_URL", db_url)
+    example = runpy.run_path(str(EXAMPLE), run_name="example")
+    clock = FakeClock()  # the cooldown passes when the example "sleeps"
     outputs = []
     for _ in range(2):
-        runpy.run_path(str(EXAMPLE), run_name="__main__")
+        example["main"](clock=clock, sleep=clock.advance)
         outputs.append(capsys.readouterr().out)
     for out in outputs:
         assert "'anyone': failed (HTTP 503 from fake-llm) -> open" in out
