@@ -223,7 +223,7 @@ _CHILD = """
 import json, resource, sys, time
 from boternity_store.infrastructure import open_store
 store = open_store(sys.argv[1])
-log = store._runner.event_log
+log = store._runner  # read(after, limit) and head(), as rebuild reads the log
 start = time.perf_counter()
 if sys.argv[2] == "rebuild":
     store.projections.rebuild()
