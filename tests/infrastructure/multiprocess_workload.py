@@ -7,7 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 
-def run_writer(url: str, bot_id: str, writes: int, start: Any, results: Any) -> None:
+def run_writer(
+    url: str, bot_id: str, writes: int, start: Any, results: Any, round_: int = 0
+) -> None:
     from boternity_store.infrastructure import open_store
 
     start.wait(timeout=60)
@@ -21,7 +23,7 @@ def run_writer(url: str, bot_id: str, writes: int, start: Any, results: Any) -> 
                 entry = store.kv.set(bot_id, key, n, actor=bot_id)
                 report["acknowledged"][key] = (entry.version, n)
                 if n % 4 == 0:
-                    memory_id = f"{bot_id}-m{n}"
+                    memory_id = f"{bot_id}-r{round_}-m{n}"  # new in every round
                     store.memories.add(bot_id, memory_id, actor=bot_id)
                     report["memories"].append(memory_id)
             report["own_reads"] = {

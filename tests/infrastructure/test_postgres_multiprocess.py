@@ -17,12 +17,14 @@ pytestmark = pytest.mark.postgres
 WORKERS = 4
 
 
-def run_round(url: str, writes: int) -> list[dict[str, Any]]:
+def run_round(url: str, writes: int, round_: int = 0) -> list[dict[str, Any]]:
     ctx = multiprocessing.get_context("spawn")
     start = ctx.Barrier(WORKERS)
     results = ctx.Queue()
     workers = [
-        ctx.Process(target=run_writer, args=(url, f"bot-{n}", writes, start, results))
+        ctx.Process(
+            target=run_writer, args=(url, f"bot-{n}", writes, start, results, round_)
+        )
         for n in range(WORKERS)
     ]
     for worker in workers:
@@ -65,5 +67,5 @@ def test_four_writer_processes_on_postgres_lose_nothing(
 
 @pytest.mark.slow
 def test_four_writer_processes_on_postgres_ten_rounds(pg_url: str) -> None:
-    for _ in range(10):
-        check_round(pg_url, run_round(pg_url, writes=60))
+    for round_ in range(10):  # on the same database, round after round
+        check_round(pg_url, run_round(pg_url, writes=60, round_=round_))
