@@ -78,6 +78,29 @@ class ReadOnlyStore(StoreError):
     nothing was written."""
 
 
+class NotAStore(StoreError):
+    """Raised when the URL names a file that is not a SQLite database (the file
+    is left untouched)."""
+
+
+class DatabaseUnavailable(StoreError):
+    """Raised when the database cannot be reached or opened: the server is down
+    or refuses, the database or role does not exist, the file cannot be opened.
+    The message carries the server's or the system's own reason."""
+
+
+class StoreBusy(StoreError):
+    """Raised when another process held the database's write lock for longer
+    than the busy timeout (``open_store(..., busy_timeout=S)``); nothing was
+    written, and the write may be retried."""
+
+
+class DatabaseFailure(StoreError):
+    """Raised for any other failure of the database, the driver or the
+    operating system (a full disk, an I/O error, a corrupt file), with the
+    driver's message. What was acknowledged before is not affected."""
+
+
 class ProviderNotFound(NotFound):
     """Raised when a provider name has no recorded history."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,15 +16,55 @@ ENV_URL = "BOTERNITY_STORE_URL"
 DEFAULT_URL = "sqlite:///boternity.db"
 
 
+DEFAULT_CONNECT_TIMEOUT_S = 5.0
+DEFAULT_BUSY_TIMEOUT_S = 30.0
+
+
 def resolve_url(url: str | None) -> str:
-    """The URL given, else ``$BOTERNITY_STORE_URL``, else ``sqlite:///boternity.db``."""
-    return url or os.environ.get(ENV_URL) or DEFAULT_URL
+    """The URL given, else ``$BOTERNITY_STORE_URL``, else ``sqlite:///boternity.db``.
+    An empty URL is refused rather than taken for the default."""
+    if url is None:
+        return os.environ.get(ENV_URL) or DEFAULT_URL
+    if not isinstance(url, str):
+        raise InvalidInput(f"the store URL must be a string, got {type(url).__name__}")
+    if not url.strip():
+        raise InvalidInput("the store URL is empty (e.g. sqlite:///bots.db)")
+    return url
+
+
+def check_timeout(value: object, what: str) -> float:
+    """Seconds: a finite number > 0 (at most a day)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InvalidInput(f"{what} must be a number of seconds, got {value!r}")
+    if not 0 < value <= 86_400:
+        raise InvalidInput(f"{what} must be > 0 and <= 86400 seconds, got {value!r}")
+    return float(value)
 
 
 @dataclass(frozen=True)
 class StoreConfig:
     url: URL
     read_only: bool = False
+    # How long to wait for a PostgreSQL connection.
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT_S
+    # How long a SQLite write waits for another process's write lock.
+    busy_timeout: float = DEFAULT_BUSY_TIMEOUT_S
+    # A read-only SQLite open of a file nobody can be writing (a read-only file
+    # or file system, no write-ahead log): read without locks or side files.
+    immutable: bool = False
+
+    @property
+    def where(self) -> str:
+        """The store's location for messages (no password)."""
+        if self.backend == "sqlite":
+            return str(self.url.database)
+        return self.postgres_url().render_as_string(hide_password=True)
+
+    def postgres_url(self) -> URL:
+        """The PostgreSQL URL without the store's own query options."""
+        return self.url.set(drivername="postgresql").difference_update_query(
+            ["connect_timeout"]
+        )
 
     @property
     def backend(self) -> str:
@@ -36,25 +77,31 @@ class StoreConfig:
     def sqlalchemy_url(self) -> URL:
         if self.backend == "sqlite":
             if self.read_only:  # the driver opens it with mode=ro
+                query = {"mode": "ro", "uri": "true"}
+                if self.immutable:
+                    query["immutable"] = "1"
                 return self.url.set(
                     drivername="sqlite+pysqlite",
                     database=f"file:{self.sqlite_path}",
-                    query={"mode": "ro", "uri": "true"},
+                    query=query,
                 )
             return self.url.set(
                 drivername="sqlite+pysqlite", database=str(self.sqlite_path)
             )
-        return self.url.set(drivername="postgresql+psycopg")
+        return self.postgres_url().set(drivername="postgresql+psycopg")
 
     def eventsourcing_env(self) -> dict[str, str]:
         create = {"CREATE_TABLE": "n"} if self.read_only else {}
         if self.backend == "sqlite":
             path = str(self.sqlite_path)
+            if self.read_only:  # the library opens SQLite with uri=True
+                path = f"file:{path}?mode=ro" + (
+                    "&immutable=1" if self.immutable else ""
+                )
             return {
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-                # The library opens SQLite with uri=True.
-                "SQLITE_DBNAME": f"file:{path}?mode=ro" if self.read_only else path,
-                "SQLITE_LOCK_TIMEOUT": "30",
+                "SQLITE_DBNAME": path,
+                "SQLITE_LOCK_TIMEOUT": str(math.ceil(self.busy_timeout)),
                 **create,
             }
         url = self.url
@@ -65,15 +112,21 @@ class StoreConfig:
             "POSTGRES_PORT": str(url.port or 5432),
             "POSTGRES_USER": url.username or "",
             "POSTGRES_PASSWORD": url.password or "",
+            "POSTGRES_CONNECT_TIMEOUT": str(self.pg_connect_timeout),
             **create,
         }
+
+    @property
+    def pg_connect_timeout(self) -> int:
+        """libpq's connect_timeout: whole seconds, at least 2 (libpq's minimum)."""
+        return max(2, math.ceil(self.connect_timeout))
 
 
 def parse_url(url: str) -> StoreConfig:
     try:
         parsed = make_url(url)
-    except ArgumentError as error:
-        raise InvalidInput(f"not a database URL: {url!r}") from error
+    except (ArgumentError, ValueError) as error:
+        raise InvalidInput(f"not a database URL: {url!r} ({error})") from None
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         if not parsed.database or parsed.database == ":memory:":
@@ -81,10 +134,21 @@ def parse_url(url: str) -> StoreConfig:
         folder = Path(parsed.database).resolve().parent
         if not folder.is_dir():
             raise InvalidInput(f"folder {str(folder)!r} does not exist")
-    elif backend not in ("postgresql", "postgres"):
+        return StoreConfig(parsed)
+    if backend not in ("postgresql", "postgres"):
         raise InvalidInput(
             f"unsupported database {backend!r}: use sqlite:/// or postgresql://"
         )
+    parsed = parsed.set(drivername="postgresql")
+    timeout = parsed.query.get("connect_timeout")
+    if timeout is None:
+        return StoreConfig(parsed)
+    try:
+        seconds = float(str(timeout))
+    except ValueError:
+        raise InvalidInput(
+            f"connect_timeout in the URL must be seconds, got {timeout!r}"
+        ) from None
     return StoreConfig(
-        parsed.set(drivername="postgresql") if backend == "postgres" else parsed
+        parsed, connect_timeout=check_timeout(seconds, "connect_timeout")
     )

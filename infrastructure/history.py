@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict
 
 from boternity_store.domain.models import UtcDatetime
+from boternity_store.domain.validation import check_int, check_limit
+from boternity_store.infrastructure.eventstore.driver_errors import public_api
 
 if TYPE_CHECKING:
     from boternity_store.projections.engine.projection import EventLog
@@ -37,12 +39,16 @@ _COMMON = {
 }
 
 
+@public_api
 class History:
     def __init__(self, event_log: EventLog) -> None:
         self._log = event_log
 
     def events(self, *, after: int = 0, limit: int = 100) -> list[LoggedEvent]:
-        """Events in log order, starting after position ``after``."""
+        """Events in log order, starting after position ``after`` (an int >= 0);
+        at most ``limit`` (an int >= 1) of them."""
+        after = check_int(after, "after")
+        limit = check_limit(limit)
         return [self._logged(p, e) for p, e in self._log.read(after=after, limit=limit)]
 
     def head(self) -> int:

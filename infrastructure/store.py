@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import replace
 from datetime import UTC, datetime
 from types import TracebackType
@@ -13,20 +13,30 @@ from typing import TYPE_CHECKING
 from boternity_store.domain.errors import InvalidInput
 from boternity_store.domain.validation import DEFAULT_MAX_VALUE_BYTES
 from boternity_store.infrastructure.bots.service import Bots
-from boternity_store.infrastructure.config import parse_url, resolve_url
+from boternity_store.infrastructure.config import (
+    DEFAULT_BUSY_TIMEOUT_S,
+    check_timeout,
+    parse_url,
+    resolve_url,
+)
 from boternity_store.infrastructure.eventstore.append import (
     Appender,
     OneTransactionAppend,
     SeparateTransactions,
 )
+from boternity_store.infrastructure.eventstore.driver_errors import translated
 from boternity_store.infrastructure.eventstore.engines import make_engines
 from boternity_store.infrastructure.eventstore.event_log import ApplicationEventLog
 from boternity_store.infrastructure.eventstore.eventsourcing_seam import (
     EventStoreApplication,
 )
+from boternity_store.infrastructure.eventstore.open_checks import (
+    checked,
+    tidy_side_files,
+    wal_of,
+)
 from boternity_store.infrastructure.eventstore.read_only import (
     RefusingAppender,
-    check_exists,
     check_projected,
 )
 from boternity_store.infrastructure.eventstore.store_locks import (
@@ -71,11 +81,21 @@ class Store(AbstractContextManager["Store"]):
     def __init__(
         self, config: StoreConfig, *, clock: Clock = utc_now, max_value_bytes: int
     ) -> None:
+        with translated():
+            self._open(checked(config), clock, max_value_bytes)
+
+    def _open(self, config: StoreConfig, clock: Clock, max_value_bytes: int) -> None:
         self.config = config
         self._clock = clock
         read_only = config.read_only
-        if read_only:
-            check_exists(config)
+        # A read-only open that finds no write-ahead log tidies the side files
+        # SQLite creates for reading, when it closes.
+        self._tidy_on_close = (
+            read_only
+            and config.backend == "sqlite"
+            and not config.immutable
+            and not wal_of(config.sqlite_path).exists()
+        )
         with schema_lock(config) if not read_only else nullcontext():
             self._app = EventStoreApplication.for_env(config.eventsourcing_env())
             engines = make_engines(config)
@@ -143,18 +163,23 @@ class Store(AbstractContextManager["Store"]):
             raise InvalidInput(f"clock returned {moment!r}, not an aware datetime")
         return moment.astimezone(UTC)
 
-    def batch(self) -> AbstractContextManager[None]:
+    @contextmanager
+    def batch(self) -> Iterator[None]:
         """Group writes into one transaction: all are recorded, or none."""
-        return self._writer.batch()
+        with translated(), self._writer.batch():
+            yield
 
     def close(self) -> None:
-        self._fast_reads.close()
-        self._appender.close()
-        self._app.close()
-        self._read_engine.dispose()
-        self._write_engine.dispose()
-        if self._append_engine is not None:
-            self._append_engine.dispose()
+        with translated():
+            self._fast_reads.close()
+            self._appender.close()
+            self._app.close()
+            self._read_engine.dispose()
+            self._write_engine.dispose()
+            if self._append_engine is not None:
+                self._append_engine.dispose()
+            if self._tidy_on_close:
+                tidy_side_files(self.config.sqlite_path)
 
     def __exit__(
         self,
@@ -171,6 +196,8 @@ def open_store(
     clock: Clock | None = None,
     max_value_bytes: int = DEFAULT_MAX_VALUE_BYTES,
     read_only: bool = False,
+    connect_timeout: float | None = None,
+    busy_timeout: float = DEFAULT_BUSY_TIMEOUT_S,
 ) -> Store:
     """Open (creating if missing) the store at ``url``.
 
@@ -179,10 +206,31 @@ def open_store(
     ``read_only``: open to read, never to write: nothing is created (a missing
     store raises ``StoreNotFound``), nothing is caught up or rebuilt, and every
     write raises ``ReadOnlyStore`` (SQLite opens the file with ``mode=ro``).
+    ``connect_timeout``: seconds to wait for PostgreSQL (default 5, or the
+    URL's ``?connect_timeout=S``); past it, ``DatabaseUnavailable`` with the
+    server's reason. ``busy_timeout``: seconds a SQLite write waits for another
+    process's write lock (default 30); past it, ``StoreBusy``.
+
+    Every failure raises a :class:`StoreError` subclass (see
+    ``boternity_store.infrastructure.eventstore.driver_errors``).
     """
-    if max_value_bytes <= 0:
-        raise InvalidInput("max_value_bytes must be positive")
-    config = replace(parse_url(resolve_url(url)), read_only=bool(read_only))
+    if type(max_value_bytes) is not int or max_value_bytes <= 0:
+        raise InvalidInput(
+            f"max_value_bytes must be an int > 0, got {max_value_bytes!r}"
+        )
+    if not isinstance(read_only, bool):
+        raise InvalidInput(f"read_only must be True or False, got {read_only!r}")
+    if clock is not None and not callable(clock):
+        raise InvalidInput("clock must be a callable returning an aware datetime")
+    config = replace(
+        parse_url(resolve_url(url)),
+        read_only=read_only,
+        busy_timeout=check_timeout(busy_timeout, "busy_timeout"),
+    )
+    if connect_timeout is not None:
+        config = replace(
+            config, connect_timeout=check_timeout(connect_timeout, "connect_timeout")
+        )
     return Store(config, clock=clock or utc_now, max_value_bytes=max_value_bytes)
 
 

@@ -12,7 +12,7 @@ import re
 from typing import Literal
 
 from boternity_store.domain.errors import InvalidInput
-from boternity_store.domain.validation import check_identifier
+from boternity_store.domain.validation import check_identifier, storable_text
 
 IndexStatus = Literal["pending", "in_progress", "completed", "failed", "stale"]
 
@@ -84,10 +84,9 @@ def check_mime_type(value: object) -> str:
 
 
 def check_error_text(value: object) -> str:
+    """An indexing error message: NUL and lone surrogates (common in third-party
+    messages) become U+FFFD and an over-long message is cut, so that a failure
+    is always recorded."""
     if not isinstance(value, str) or not value.strip():
         raise InvalidInput("error must be a non-empty string")
-    if len(value) > MAX_ERROR_LENGTH:
-        raise InvalidInput(f"error is longer than {MAX_ERROR_LENGTH} characters")
-    if "\x00" in value:
-        raise InvalidInput("error must not contain NUL")
-    return value
+    return storable_text(value)[:MAX_ERROR_LENGTH]

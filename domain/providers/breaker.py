@@ -8,13 +8,13 @@ half_open --(one failure)--> open
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 from typing import Literal
 
 from boternity_store.domain.errors import InvalidInput
+from boternity_store.domain.validation import MAX_COUNT, check_finite_number, check_int
 
 CircuitState = Literal["closed", "open", "half_open"]
 CLOSED: CircuitState = "closed"
@@ -37,14 +37,14 @@ class BreakerPolicy:
     def __post_init__(self) -> None:
         check_positive_int(self.failure_threshold, "failure_threshold")
         check_positive_int(self.half_open_successes, "half_open_successes")
-        cooldown = self.cooldown_seconds
-        if isinstance(cooldown, bool) or not isinstance(cooldown, (int, float)):
-            raise InvalidInput("cooldown_seconds must be a number")
-        if not (math.isfinite(cooldown) and 0 < cooldown <= MAX_COOLDOWN_SECONDS):
+        cooldown = check_finite_number(
+            self.cooldown_seconds, "cooldown_seconds", maximum=MAX_COOLDOWN_SECONDS
+        )
+        if cooldown == 0:
             raise InvalidInput(
                 f"cooldown_seconds must be > 0 and <= {MAX_COOLDOWN_SECONDS} (366 days)"
             )
-        object.__setattr__(self, "cooldown_seconds", float(cooldown))
+        object.__setattr__(self, "cooldown_seconds", cooldown)
 
     @property
     def cooldown(self) -> timedelta:
@@ -52,9 +52,7 @@ class BreakerPolicy:
 
 
 def check_positive_int(value: object, what: str) -> int:
-    if type(value) is not int or value < 1:
-        raise InvalidInput(f"{what} must be an int >= 1, got {value!r}")
-    return value
+    return check_int(value, what, minimum=1, maximum=MAX_COUNT)
 
 
 @dataclass(frozen=True)

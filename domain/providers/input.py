@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, datetime
 
 from boternity_store.domain.errors import InvalidInput
 from boternity_store.domain.providers.breaker import CIRCUIT_STATES, CircuitState
+from boternity_store.domain.validation import (
+    MAX_COUNT,
+    check_finite_number,
+    check_int,
+    check_storable_text,
+    storable_text,
+)
 
 MAX_TEXT_LENGTH = 10_000
+MAX_LATENCY_MS = 366 * 24 * 3600 * 1000.0  # a year
+# Moments are kept one year inside datetime's range, so that adding a cooldown
+# (at most 366 days) to one never overflows.
+EARLIEST_MOMENT = datetime(2, 1, 1, tzinfo=UTC)
+LATEST_MOMENT = datetime(9998, 12, 31, tzinfo=UTC)
 
 
 def check_text(value: object, what: str) -> str:
@@ -19,7 +30,16 @@ def check_text(value: object, what: str) -> str:
         raise InvalidInput(f"{what} must not be empty")
     if len(value) > MAX_TEXT_LENGTH:
         raise InvalidInput(f"{what} is longer than {MAX_TEXT_LENGTH} characters")
-    return value
+    return check_storable_text(value, what)
+
+
+def error_text(value: object) -> str:
+    """A failure's error message: like check_text, but NUL and lone surrogates
+    (common in third-party messages) become U+FFFD rather than refusing the
+    failure, and an over-long message is cut, so a failure is always recorded."""
+    if not isinstance(value, str):
+        raise InvalidInput(f"error must be a string, got {type(value).__name__}")
+    return check_text(storable_text(value)[:MAX_TEXT_LENGTH], "error")
 
 
 def check_optional_text(value: object, what: str) -> str | None:
@@ -30,7 +50,16 @@ def check_moment(value: object, what: str) -> datetime:
     """An aware datetime, returned in UTC."""
     if not isinstance(value, datetime) or value.tzinfo is None:
         raise InvalidInput(f"{what} must be an aware datetime, got {value!r}")
-    return value.astimezone(UTC)
+    try:
+        moment = value.astimezone(UTC)
+    except OverflowError:
+        moment = None
+    if moment is None or not EARLIEST_MOMENT <= moment <= LATEST_MOMENT:
+        raise InvalidInput(
+            f"{what} must be between {EARLIEST_MOMENT:%Y-%m-%d} and"
+            f" {LATEST_MOMENT:%Y-%m-%d} (UTC), got {value!r}"
+        )
+    return moment
 
 
 def check_optional_moment(value: object, what: str) -> datetime | None:
@@ -40,17 +69,11 @@ def check_optional_moment(value: object, what: str) -> datetime | None:
 def check_latency(value: object) -> float | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InvalidInput("latency_ms must be a number or None")
-    if not math.isfinite(value) or value < 0:
-        raise InvalidInput(f"latency_ms must be finite and >= 0, got {value!r}")
-    return float(value)
+    return check_finite_number(value, "latency_ms", maximum=MAX_LATENCY_MS)
 
 
 def check_count(value: object, what: str) -> int:
-    if type(value) is not int or value < 0:
-        raise InvalidInput(f"{what} must be an int >= 0, got {value!r}")
-    return value
+    return check_int(value, what, maximum=MAX_COUNT)
 
 
 def check_circuit_state(value: object) -> CircuitState:

@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from boternity_store.domain import Bot, BotAlreadyExists
-from boternity_store.domain.errors import InvalidInput
 from boternity_store.domain.models import BotInfo
-from boternity_store.domain.validation import check_actor, check_identifier
+from boternity_store.domain.validation import check_actor, check_identifier, check_name
+from boternity_store.infrastructure.eventstore.driver_errors import public_api
 
 if TYPE_CHECKING:
     from boternity_store.infrastructure.eventstore.writer import WriteContext, Writer
     from boternity_store.projections.bots.queries import BotQueries
 
 
+@public_api
 class Bots:
     def __init__(self, writer: Writer, queries: BotQueries) -> None:
         self._writer = writer
@@ -25,8 +26,7 @@ class Bots:
         """Register a bot; raises BotAlreadyExists if it is registered."""
         check_identifier(bot_id, "bot_id")
         check_actor(actor)
-        if name is not None and not isinstance(name, str):
-            raise InvalidInput("name must be a string or None")
+        check_name(name, "name")
 
         def command(ctx: WriteContext) -> BotInfo:
             at = ctx.now()

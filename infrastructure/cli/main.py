@@ -3,18 +3,19 @@ errors become a message and an exit code."""
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from typing import Annotated
 
 import typer
-from eventsourcing.persistence import PersistenceError
-from sqlalchemy.exc import SQLAlchemyError
 
 from boternity_store.domain.errors import InvalidInput, NotFound, StoreError
 from boternity_store.infrastructure.cli import (
     audit,
     bench,
     bots,
+    exit_codes,
     files,
     kv,
     memories,
@@ -22,6 +23,7 @@ from boternity_store.infrastructure.cli import (
     providers,
 )
 from boternity_store.infrastructure.config import ENV_URL
+from boternity_store.infrastructure.eventstore.driver_errors import store_error
 
 app = typer.Typer(
     name="boternity-store",
@@ -39,7 +41,7 @@ app.add_typer(projections.app, name="projections")
 app.command("bench")(bench.bench)
 app.add_typer(providers.app, name="providers")
 
-EXIT_ERROR, EXIT_USAGE, EXIT_NOT_FOUND = 1, 2, 3
+ENV_DEBUG = "BOTERNITY_STORE_DEBUG"
 
 
 @app.callback()
@@ -58,26 +60,48 @@ def root(
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return its exit code. Every error is one line on stderr
+    (JSON with --json) and a documented exit code, never a traceback."""
+    args = sys.argv[1:] if argv is None else argv
+    as_json = "--json" in args
     try:
-        result = app(args=argv, prog_name="boternity-store", standalone_mode=False)
+        result = app(args=args, prog_name="boternity-store", standalone_mode=False)
     except typer.Exit as done:
         return done.exit_code
     except typer.Abort:
-        return _fail("aborted", EXIT_ERROR)
+        return _fail("Aborted", "aborted", exit_codes.FAILURE, as_json)
     except typer.TyperException as error:
-        message = error.format_message()
-        return _fail(message, EXIT_USAGE) if message else EXIT_USAGE
-    except InvalidInput as error:
-        return _fail(f"invalid input: {error}", EXIT_USAGE)
-    except NotFound as error:
-        return _fail(str(error), EXIT_NOT_FOUND)
+        message = error.format_message() or "usage error"
+        return _fail("UsageError", message, exit_codes.USAGE, as_json)
     except StoreError as error:
-        return _fail(f"{type(error).__name__}: {error}", EXIT_ERROR)
-    except (SQLAlchemyError, PersistenceError, OSError) as error:
-        return _fail(f"database error: {str(error).splitlines()[0]}", EXIT_ERROR)
-    return result if isinstance(result, int) else 0
+        return _store_failure(error, as_json)
+    except Exception as error:
+        mapped = store_error(error)
+        if mapped is not None:
+            return _store_failure(mapped, as_json)
+        if os.environ.get(ENV_DEBUG):
+            raise
+        message = f"internal error: {type(error).__name__}: {error}"
+        hint = f" (set {ENV_DEBUG}=1 for the traceback)"
+        return _fail(type(error).__name__, message + hint, exit_codes.FAILURE, as_json)
+    return result if isinstance(result, int) else exit_codes.OK
 
 
-def _fail(message: str, code: int) -> int:
-    print(f"error: {message}", file=sys.stderr)
+def _store_failure(error: StoreError, as_json: bool) -> int:
+    message = str(error).splitlines()[0] if str(error) else type(error).__name__
+    if isinstance(error, InvalidInput):
+        message = f"invalid input: {message}"
+    elif not isinstance(error, NotFound):
+        message = f"{type(error).__name__}: {message}"
+    return _fail(type(error).__name__, message, exit_codes.exit_code_of(error), as_json)
+
+
+def _fail(kind: str, message: str, code: int, as_json: bool) -> int:
+    if as_json:
+        line = json.dumps(
+            {"error": kind, "message": message, "exit_code": code}, ensure_ascii=False
+        )
+    else:
+        line = f"error: {message}"
+    print(line, file=sys.stderr)
     return code

@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 
     from boternity_store.infrastructure.config import StoreConfig
 
-SQLITE_BUSY_TIMEOUT_S = 30
 REBUILD_CHECKPOINT_PAGES = 10_000  # 40 MB of WAL with 4 KB pages
 
 
@@ -34,9 +33,13 @@ class Engines:
 def make_engines(config: StoreConfig) -> Engines:
     url = config.sqlalchemy_url()
     if config.backend != "sqlite":
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(
+            url,
+            pool_pre_ping=True,
+            connect_args={"connect_timeout": config.pg_connect_timeout},
+        )
         return Engines(engine, engine, None)
-    connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False}
+    connect_args = {"timeout": config.busy_timeout, "check_same_thread": False}
     reader = create_engine(url, connect_args=connect_args, pool_size=8, max_overflow=64)
     writer = create_engine(url, connect_args=connect_args, pool_size=1)
     appender = create_engine(url, connect_args=connect_args, pool_size=1)

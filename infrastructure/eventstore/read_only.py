@@ -29,12 +29,6 @@ class RefusingAppender:
         pass
 
 
-def check_exists(config: StoreConfig) -> None:
-    """Before opening to read: a SQLite file that is not there is not created."""
-    if config.backend == "sqlite" and not config.sqlite_path.is_file():
-        raise StoreNotFound(f"no store at {config.sqlite_path}")
-
-
 def check_projected(config: StoreConfig, runner: ProjectionRunner) -> None:
     """A database without the store's tables (new, or another program's)."""
     try:

@@ -17,6 +17,7 @@ from boternity_store.domain.files.rules import (
     check_version_number,
 )
 from boternity_store.domain.validation import check_actor, check_identifier
+from boternity_store.infrastructure.eventstore.driver_errors import public_api
 from boternity_store.infrastructure.files.commands import (
     create_file,
     current_file,
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 INDEXER = "indexer"
 
 
+@public_api
 class Files(FilesCompat):
     """Per-bot file metadata: versions, content hashes and indexing status."""
 
@@ -122,7 +124,7 @@ class Files(FilesCompat):
         self, file_id: str, *, error: str, actor: str = INDEXER
     ) -> StorageFile:
         """pending, stale or in_progress -> failed, keeping ``error``."""
-        check_error_text(error)
+        error = check_error_text(error)
         return self._change(
             file_id, actor, lambda f, a, at: f.mark_failed(error=error, actor=a, at=at)
         )

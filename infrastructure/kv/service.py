@@ -11,9 +11,11 @@ from boternity_store.domain.validation import (
     MAX_ID_LENGTH,
     check_actor,
     check_identifier,
+    check_storable_text,
     decode_json_value,
     encode_json_value,
 )
+from boternity_store.infrastructure.eventstore.driver_errors import public_api
 from boternity_store.infrastructure.kv.pending import PendingKeys, pending_keys
 
 if TYPE_CHECKING:
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
     from boternity_store.projections.kv.queries import KvQueries
 
 
+@public_api
 class Kv:
     def __init__(
         self, writer: Writer, queries: KvQueries, *, max_value_bytes: int
@@ -117,8 +120,10 @@ class Kv:
     def list_keys(self, bot_id: str, prefix: str | None = None) -> list[str]:
         """The bot's keys, sorted; only those starting with ``prefix`` if given."""
         check_identifier(bot_id, "bot_id")
-        if prefix is not None and not isinstance(prefix, str):
-            raise InvalidInput("prefix must be a string")
+        if prefix is not None:
+            if not isinstance(prefix, str):
+                raise InvalidInput("prefix must be a string")
+            check_storable_text(prefix, "prefix")
         pending = pending_keys(self._writer.pending(), bot_id)
         if pending is None:
             return self._queries.list_keys(bot_id, prefix)

@@ -18,7 +18,8 @@ from boternity_store.domain.memories.commands import (
     ShareMemory,
 )
 from boternity_store.domain.memories.models import MemoryAuditEntry
-from boternity_store.domain.validation import check_actor, check_identifier
+from boternity_store.domain.validation import check_actor, check_identifier, check_int
+from boternity_store.infrastructure.eventstore.driver_errors import public_api
 from boternity_store.infrastructure.memories.commands import perform
 from boternity_store.infrastructure.memories.service import (
     check_source_ids,
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from boternity_store.projections.memories.queries import MemoryAuditQueries
 
 
+@public_api
 class AuditLog:
     def __init__(self, writer: Writer, queries: MemoryAuditQueries) -> None:
         self._writer = writer
@@ -61,9 +63,7 @@ class AuditLog:
     def get_for_bot(self, bot_id: str, limit: int = 100) -> list[MemoryAuditEntry]:
         """The bot's audit rows, newest first (equal times: last logged first)."""
         check_identifier(bot_id, "bot_id")
-        if type(limit) is not int or limit < 0:
-            raise InvalidInput("limit must be an int >= 0")
-        return self._queries.for_bot(bot_id, limit)
+        return self._queries.for_bot(bot_id, check_int(limit, "limit"))
 
     def get_for_memory(self, memory_id: str) -> list[MemoryAuditEntry]:
         """The memory's audit trail, oldest first (equal times: log order)."""

@@ -21,6 +21,7 @@ from boternity_store.domain.validation import (
     check_identifier,
     encode_json_value,
 )
+from boternity_store.infrastructure.eventstore.driver_errors import public_api
 from boternity_store.infrastructure.memories.commands import perform
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from boternity_store.projections.memories.queries import MemoryAuditQueries
 
 
+@public_api
 class Memories:
     def __init__(self, writer: Writer, queries: MemoryAuditQueries) -> None:
         self._writer = writer

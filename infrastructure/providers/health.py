@@ -20,12 +20,14 @@ from boternity_store.domain.providers.input import (
 from boternity_store.domain.providers.models import ProviderHealthRow
 from boternity_store.domain.providers.provider import SYSTEM, Provider
 from boternity_store.domain.validation import check_actor, check_identifier
+from boternity_store.infrastructure.eventstore.driver_errors import public_api
 
 if TYPE_CHECKING:
     from boternity_store.infrastructure.eventstore.writer import WriteContext, Writer
     from boternity_store.projections.providers.queries import ProviderQueries
 
 
+@public_api
 class ProviderHealthStore:
     def __init__(self, writer: Writer, queries: ProviderQueries) -> None:
         self._writer = writer

@@ -13,10 +13,12 @@ from boternity_store.domain.providers.input import (
     check_latency,
     check_optional_moment,
     check_text,
+    error_text,
 )
 from boternity_store.domain.providers.models import ProviderStatus, provider_status
 from boternity_store.domain.providers.provider import SYSTEM, Provider
 from boternity_store.domain.validation import check_actor, check_identifier
+from boternity_store.infrastructure.eventstore.driver_errors import public_api
 
 if TYPE_CHECKING:
     from boternity_store.infrastructure.eventstore.writer import WriteContext, Writer
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
 Change = Callable[[Provider, datetime], None]
 
 
+@public_api
 class Providers:
     def __init__(self, writer: Writer, queries: ProviderQueries) -> None:
         self._writer = writer
@@ -68,7 +71,7 @@ class Providers:
         """Record a failed call; it may open the circuit, until ``open_until``
         if given (e.g. from Retry-After), else for the policy's cooldown."""
         check_identifier(name, "provider name")
-        check_text(error, "error")
+        error = error_text(error)
         if error_kind is not None:
             check_identifier(error_kind, "error_kind")
         until = check_optional_moment(open_until, "open_until")

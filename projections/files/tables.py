@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
-    BigInteger,
     Column,
     Index,
     Integer,
@@ -18,13 +17,13 @@ from sqlalchemy import (
 )
 
 from boternity_store.domain.files.rules import DEFAULT_MIME_TYPE
+from boternity_store.projections.engine.columns import INT64
 from boternity_store.projections.engine.projection import seed_foreign_key
 
 if TYPE_CHECKING:
     from boternity_store.projections.engine.projection import Projection
 
-# The seed's INTEGER is 64-bit in SQLite; PostgreSQL needs BIGINT for that.
-SIZE = BigInteger().with_variant(Integer(), "sqlite")
+SIZE = INT64
 
 
 def files_table(p: Projection) -> Table:

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 class ProvidersProjection(Projection):
     name = "providers"
-    version = 1
+    version = 2  # 2: 64-bit counters and thresholds on PostgreSQL
 
     def define_tables(self) -> list[Table]:
         self.health = health_table(self.metadata, self.table_name)

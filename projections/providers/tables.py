@@ -8,13 +8,14 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Boolean, Column, Float, Integer, MetaData, Table, Text, text
+from sqlalchemy import Boolean, Column, Float, MetaData, Table, Text, text
 
 from boternity_store.domain.providers.state import (
     MOMENT_FIELDS,
     STATE_FIELDS,
     ProviderState,
 )
+from boternity_store.projections.engine.columns import INT64
 from boternity_store.projections.engine.timestamps import from_text, to_text
 
 if TYPE_CHECKING:
@@ -31,8 +32,8 @@ def health_table(metadata: MetaData, named: Callable[[str], str]) -> Table:
         Column("circuit_state", Text, nullable=False, server_default=text("'closed'")),
         Column("last_error", Text),
         Column("last_success", Text),
-        Column("total_calls", Integer, nullable=False, server_default=text("0")),
-        Column("total_failures", Integer, nullable=False, server_default=text("0")),
+        Column("total_calls", INT64, nullable=False, server_default=text("0")),
+        Column("total_failures", INT64, nullable=False, server_default=text("0")),
         Column("uptime_since", Text),
         Column("updated_at", Text, nullable=False),
     )
@@ -43,18 +44,18 @@ def breaker_table(metadata: MetaData, named: Callable[[str], str]) -> Table:
         named("provider_breaker"),
         metadata,
         Column("name", Text, primary_key=True, nullable=False),
-        Column("consecutive_failures", Integer, nullable=False),
+        Column("consecutive_failures", INT64, nullable=False),
         Column("open_until", Text),
         Column("forced", Boolean, nullable=False),
         Column("trial_started_at", Text),
-        Column("trial_successes", Integer, nullable=False),
+        Column("trial_successes", INT64, nullable=False),
         Column("state_reason", Text),
         Column("state_since", Text, nullable=False),
         Column("last_error_kind", Text),
         Column("last_latency_ms", Float),
-        Column("failure_threshold", Integer, nullable=False),
+        Column("failure_threshold", INT64, nullable=False),
         Column("cooldown_seconds", Float, nullable=False),
-        Column("half_open_successes", Integer, nullable=False),
+        Column("half_open_successes", INT64, nullable=False),
     )
 
 

@@ -55,7 +55,7 @@ def test_every_command_accepts_json(
         ),
         (
             ["bots", "register", "b"],
-            1,
+            4,
             "error: BotAlreadyExists: bot 'b' already exists\n",
         ),
         (["kv", "frobnicate"], 2, "error: No such command 'frobnicate'"),

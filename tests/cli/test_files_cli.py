@@ -109,7 +109,7 @@ def test_a_stale_version_mark_is_an_invalid_transition(
     file = run_json(capsys, url, "files", "put", "bot-1", "a.txt", "--size", "1")
     run(capsys, url, "files", "put", "bot-1", "a.txt", "--size", "2")
     code, out, err = run(capsys, url, "files", "indexed", file["id"], "--version", "1")
-    assert (code, out) == (1, "")
+    assert (code, out) == (4, "")
     assert err.startswith("error: InvalidTransition: ")
 
 

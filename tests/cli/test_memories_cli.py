@@ -88,17 +88,17 @@ def test_memories_get_shows_status_and_shares(
         (["memories", "get", "m-9"], 3, "error: memory 'm-9' not found\n"),
         (
             ["memories", "merge", "bot-1", "m-1", "--source", "m-1"],
-            1,
+            4,
             "error: InvalidTransition: memory 'm-1' cannot be merged into itself\n",
         ),
         (
             ["memories", "share", "bot-1", "m-1", "--with-bot", "ghost"],
-            1,
+            4,
             "error: InvalidTransition: cannot share with unknown bot 'ghost'\n",
         ),
         (
             ["memories", "add", "bot-1", "m-1"],
-            1,
+            4,
             "error: MemoryAlreadyExists: memory 'm-1' already exists\n",
         ),
         (

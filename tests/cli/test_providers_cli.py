@@ -105,7 +105,7 @@ def test_retry_after_sets_open_until(capsys: Capsys, db_url: str) -> None:
         (["reset", "ghost"], 3, "error: provider 'ghost' not found\n"),
         (
             ["force-close", "p"],
-            1,
+            4,
             "error: InvalidTransition: provider 'p' is already closed\n",
         ),
         (

@@ -158,7 +158,6 @@ def test_mark_indexed_with_a_version_that_is_not_current_raises(
         lambda s, f: s.files.mark_indexed(f, version=0),
         lambda s, f: s.files.mark_indexed(f, version="1"),
         lambda s, f: s.files.mark_index_failed(f, error=""),
-        lambda s, f: s.files.mark_index_failed(f, error="x" * 4001),
         lambda s, f: s.files.mark_indexing(f, actor=""),
         lambda s, f: s.files.mark_indexing(""),
     ],

@@ -145,7 +145,6 @@ Call = Callable[[Store], object]
         lambda s: s.providers.record_success("p", latency_ms=float("nan")),
         lambda s: s.providers.record_success("p\n"),
         lambda s: s.providers.record_failure("p", error=""),
-        lambda s: s.providers.record_failure("p", error="x" * 10_001),
         lambda s: s.providers.record_failure("p", error="x", error_kind=""),
         lambda s: s.providers.record_failure("p", error="x", open_until=NAIVE),
         lambda s: s.providers.force_open("p", actor="", reason="r"),
