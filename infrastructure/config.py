@@ -6,11 +6,12 @@ import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from typing import TYPE_CHECKING
 
 from boternity_store.domain.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
 ENV_URL = "BOTERNITY_STORE_URL"
 DEFAULT_URL = "sqlite:///boternity.db"
@@ -123,6 +124,9 @@ class StoreConfig:
 
 
 def parse_url(url: str) -> StoreConfig:
+    from sqlalchemy.engine import make_url  # not needed for --help
+    from sqlalchemy.exc import ArgumentError
+
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError) as error:

@@ -11,6 +11,7 @@ from boternity_store.infrastructure.cli.common import (
     JsonOpt,
     print_json,
     print_table,
+    require_bot,
     store_of,
 )
 
@@ -33,6 +34,7 @@ def bot(
     Example: boternity-store audit bot bot-1 --limit 20
     """
     with store_of(ctx, read_only=True) as store:
+        require_bot(store, bot_id)
         entries = store.audit.get_for_bot(bot_id, limit=limit)
     _show(f"audit log of bot {bot_id}", entries, json_)
 
@@ -57,7 +59,7 @@ def _show(title: str, entries: Sequence[MemoryAuditEntry], json_: bool) -> None:
         ["created_at", "bot", "memory", "action", "actor", "details"],
         [
             (
-                e.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+                e.created_at,
                 e.bot_id,
                 e.memory_id,
                 e.action,

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from boternity_store.domain.errors import InvalidInput
-from boternity_store.infrastructure.bench import BenchSizes, Figure, run_bench
-from boternity_store.infrastructure.bench.run import as_json
 from boternity_store.infrastructure.cli.common import JsonOpt, console, print_table
 from boternity_store.infrastructure.config import parse_url, resolve_url
+
+if TYPE_CHECKING:
+    from boternity_store.infrastructure.bench import Figure
 
 
 def bench(
@@ -31,6 +32,9 @@ def bench(
 
     Example: boternity-store bench --quick
     """
+    from boternity_store.infrastructure.bench import BenchSizes, run_bench
+    from boternity_store.infrastructure.bench.run import as_json
+
     config = parse_url(resolve_url(url or ctx.obj["url"]))
     if config.backend != "sqlite":
         raise InvalidInput("bench runs on SQLite: give a sqlite:/// URL")

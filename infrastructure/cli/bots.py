@@ -9,6 +9,7 @@ import typer
 from boternity_store.infrastructure.cli.common import (
     ActorOpt,
     JsonOpt,
+    print_deleted,
     print_json,
     print_table,
     store_of,
@@ -44,7 +45,7 @@ def delete(
     """
     with store_of(ctx) as store:
         store.bots.delete(bot_id, actor=actor)
-    print_json({"deleted": bot_id}) if json_ else typer.echo(f"deleted {bot_id}")
+    print_deleted(json_, True, bot_id, bot_id=bot_id)
 
 
 @app.command("list")
@@ -61,5 +62,5 @@ def list_(ctx: typer.Context, json_: JsonOpt = False) -> None:
         print_table(
             "bots",
             ["bot_id", "name", "created_at"],
-            [(b.bot_id, b.name, b.created_at.isoformat()) for b in bots],
+            [(b.bot_id, b.name, b.created_at) for b in bots],
         )

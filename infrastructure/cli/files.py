@@ -10,8 +10,11 @@ from boternity_store.domain.files.rules import DEFAULT_MIME_TYPE
 from boternity_store.infrastructure.cli.common import (
     ActorOpt,
     JsonOpt,
+    print_deleted,
     print_json,
     print_table,
+    require_bot,
+    state_text,
     store_of,
 )
 
@@ -60,6 +63,7 @@ def list_(ctx: typer.Context, bot_id: str, json_: JsonOpt = False) -> None:
     Example: boternity-store files list bot-1
     """
     with store_of(ctx, read_only=True) as store:
+        require_bot(store, bot_id)
         files = store.files.list_files(bot_id)
     _print_files(f"files of {bot_id}", files, json_)
 
@@ -93,7 +97,7 @@ def versions(ctx: typer.Context, file_id: str, json_: JsonOpt = False) -> None:
     print_table(
         f"versions of {file_id}",
         ["version", "size_bytes", "created_at", "id"],
-        [(v.version, v.size_bytes, v.created_at.isoformat(), v.id) for v in rows],
+        [(v.version, v.size_bytes, v.created_at, v.id) for v in rows],
     )
 
 
@@ -161,14 +165,9 @@ def delete(
     """
     with store_of(ctx) as store:
         existed = store.files.delete_file(bot_id, filename, actor=actor)
-    if json_:
-        print_json({"deleted": existed})
-    else:
-        typer.echo(
-            f"deleted {bot_id}/{filename}"
-            if existed
-            else f"{bot_id}/{filename} did not exist"
-        )
+    print_deleted(
+        json_, existed, f"{bot_id}/{filename}", bot_id=bot_id, filename=filename
+    )
 
 
 def _print_file(file: StorageFile, json_: bool) -> None:
@@ -188,7 +187,10 @@ def _print_files(
         print_json(files)
         return
     columns = ["filename", "version", "size", "status", "id"]
-    rows = [[f.filename, f.version, f.size_bytes, f.index_status, f.id] for f in files]
+    rows: list[list[object]] = [
+        [f.filename, f.version, f.size_bytes, state_text(f.index_status), f.id]
+        for f in files
+    ]
     if with_bot:
         columns.insert(0, "bot_id")
         for row, f in zip(rows, files, strict=True):

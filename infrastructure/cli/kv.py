@@ -11,9 +11,11 @@ from boternity_store.domain.errors import NotFound
 from boternity_store.infrastructure.cli.common import (
     ActorOpt,
     JsonOpt,
-    parse_json,
+    print_deleted,
     print_json,
     print_model,
+    read_json_argument,
+    require_bot,
     store_of,
 )
 
@@ -26,7 +28,11 @@ def set_(
     bot_id: str,
     key: str,
     value: Annotated[
-        str, typer.Argument(help="The value as JSON text, e.g. '{\"a\": 1}'.")
+        str,
+        typer.Argument(
+            help="The value as JSON text, e.g. '{\"a\": 1}'; - reads it from"
+            " standard input, @FILE from a file."
+        ),
     ],
     expected_version: Annotated[
         int | None,
@@ -38,8 +44,9 @@ def set_(
     """Set a key to a JSON value.
 
     Example: boternity-store kv set bot-1 prefs '{"tone":"warm"}'
+    (also: ... prefs @prefs.json from a file, ... prefs - from standard input)
     """
-    parsed = parse_json(value)
+    parsed = read_json_argument(value)
     with store_of(ctx) as store:
         entry = store.kv.set(
             bot_id, key, parsed, actor=actor, expected_version=expected_version
@@ -79,12 +86,7 @@ def delete(
     """
     with store_of(ctx) as store:
         existed = store.kv.delete(bot_id, key, actor=actor)
-    if json_:
-        print_json({"deleted": existed})
-    else:
-        typer.echo(
-            f"deleted {bot_id}/{key}" if existed else f"{bot_id}/{key} did not exist"
-        )
+    print_deleted(json_, existed, f"{bot_id}/{key}", bot_id=bot_id, key=key)
 
 
 @app.command("list")
@@ -101,6 +103,7 @@ def list_(
     Example: boternity-store kv list bot-1 --prefix pref
     """
     with store_of(ctx, read_only=True) as store:
+        require_bot(store, bot_id)
         keys = store.kv.list_keys(bot_id, prefix)
     if json_:
         typer.echo(json.dumps(keys, ensure_ascii=False))

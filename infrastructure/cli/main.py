@@ -22,14 +22,14 @@ from boternity_store.infrastructure.cli import (
     projections,
     providers,
 )
+from boternity_store.infrastructure.cli.common import store_of
 from boternity_store.infrastructure.config import ENV_URL
-from boternity_store.infrastructure.eventstore.driver_errors import store_error
 
 app = typer.Typer(
     name="boternity-store",
     help="Event-sourced bot storage: KV, memory audit, provider health, files.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish)
     pretty_exceptions_enable=False,
 )
 app.add_typer(bots.app, name="bots")
@@ -44,6 +44,14 @@ app.add_typer(providers.app, name="providers")
 ENV_DEBUG = "BOTERNITY_STORE_DEBUG"
 
 
+def _print_version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import version
+
+        typer.echo(f"boternity-store {version('boternity-store')}")
+        raise typer.Exit()
+
+
 @app.callback()
 def root(
     ctx: typer.Context,
@@ -55,8 +63,29 @@ def root(
             help="Database URL (default sqlite:///boternity.db).",
         ),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
 ) -> None:
     ctx.obj = {"url": url}
+
+
+@app.command("init")
+def init(ctx: typer.Context) -> None:
+    """Create an empty store at --url (reads never create one; writes do too).
+
+    Example: boternity-store --url sqlite:///bots.db init
+    """
+    with store_of(ctx) as store:
+        where = store.config.where
+        events = store.history.head()
+    typer.echo(f"store ready at {where} ({events} events)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     except StoreError as error:
         return _store_failure(error, as_json)
     except Exception as error:
+        from boternity_store.infrastructure.eventstore.driver_errors import store_error
+
         mapped = store_error(error)
         if mapped is not None:
             return _store_failure(mapped, as_json)

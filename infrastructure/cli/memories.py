@@ -14,6 +14,8 @@ from boternity_store.infrastructure.cli.common import (
     print_json,
     print_model,
     store_of,
+    time_text,
+    to_jsonable,
 )
 
 if TYPE_CHECKING:
@@ -41,7 +43,7 @@ def _done(entry: MemoryAuditEntry, json_: bool) -> None:
     else:
         typer.echo(
             f"{entry.action} {entry.memory_id} (bot {entry.bot_id}) by {entry.actor}"
-            f" at {entry.created_at.isoformat()}: audit id {entry.id}"
+            f" at {time_text(entry.created_at)}: audit id {entry.id}"
         )
 
 
@@ -79,7 +81,11 @@ def delete(
     """
     with store_of(ctx) as store:
         entry = store.memories.delete(bot_id, memory_id, actor=actor, reason=reason)
-    _done(entry, json_)
+    if json_:  # the shape of every delete, with the audit row it logged
+        ids = {"bot_id": bot_id, "memory_id": memory_id}
+        print_json({"deleted": True, **ids, "audit_entry": to_jsonable(entry)})
+    else:
+        _done(entry, json_)
 
 
 @app.command("share")

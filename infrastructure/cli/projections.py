@@ -19,6 +19,7 @@ from boternity_store.infrastructure.cli.common import (
     console,
     print_json,
     print_table,
+    state_text,
     store_of,
 )
 
@@ -51,7 +52,7 @@ def status(ctx: typer.Context, json_: JsonOpt = False) -> None:
                 s.position,
                 s.head,
                 s.lag,
-                s.state,
+                state_text(s.state),
                 f"at event {s.error.position}: {s.error.message}" if s.error else "",
             )
             for s in report
@@ -76,7 +77,9 @@ def rebuild(ctx: typer.Context, names: NamesArg = None, json_: JsonOpt = False) 
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("{task.fields[rate]} events/s"),
+            TextColumn("elapsed"),
             TimeElapsedColumn(),
+            TextColumn("remaining"),
             TimeRemainingColumn(),
             console=console,
         ) as bar:

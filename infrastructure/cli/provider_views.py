@@ -6,7 +6,12 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from boternity_store.infrastructure.cli.common import print_json, print_table
+from boternity_store.infrastructure.cli.common import (
+    print_json,
+    print_table,
+    state_text,
+    time_text,
+)
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -21,7 +26,7 @@ def show(status: ProviderStatus, json_: bool) -> None:
     if json_:
         print_json(status)
         return
-    until = f" until {status.open_until.isoformat()}" if status.open_until else ""
+    until = f" until {time_text(status.open_until)}" if status.open_until else ""
     why = f" ({status.state_reason})" if status.state_reason else ""
     typer.echo(
         f"{status.name}: {status.circuit_state}{why}{until}; "
@@ -38,13 +43,13 @@ def print_status(s: ProviderStatus) -> None:
 
 
 def _when(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat(timespec="seconds")
+    return None if moment is None else time_text(moment)
 
 
 def _row(s: ProviderStatus) -> list[object]:
     return [
         s.name,
-        s.circuit_state + (" (forced)" if s.forced else ""),
+        state_text(s.circuit_state, " (forced)" if s.forced else ""),
         s.state_reason,
         _when(s.open_until),
         f"{s.consecutive_failures}/{s.policy.failure_threshold}",
@@ -55,7 +60,7 @@ def _row(s: ProviderStatus) -> list[object]:
 def _details(s: ProviderStatus) -> list[tuple[str, object]]:
     policy = s.policy
     return [
-        ("state", s.circuit_state + (" (forced)" if s.forced else "")),
+        ("state", state_text(s.circuit_state, " (forced)" if s.forced else "")),
         ("why", s.state_reason),
         ("since", _when(s.state_since)),
         ("open until", _when(s.open_until)),

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from boternity_store.domain.errors import InvalidInput, ProviderNotFound
+from boternity_store.infrastructure.cli import exit_codes
 from boternity_store.infrastructure.cli.common import (
     ActorOpt,
     JsonOpt,
@@ -50,13 +51,18 @@ def status(
 
 @app.command("allow")
 def allow(ctx: typer.Context, name: str, json_: JsonOpt = False) -> None:
-    """Ask if a call may go out now. Example: boternity-store providers allow openai"""
+    """Ask if a call may go out now; exit 4 if the open circuit refuses it.
+
+    Example: boternity-store providers allow openai && call-openai
+    """
     with store_of(ctx) as store:
         allowed = store.providers.allow_request(name)
     if json_:
         print_json({"name": name, "allowed": allowed})
     else:
         typer.echo(f"{name}: {'allowed' if allowed else 'rejected'}")
+    if not allowed:
+        raise typer.Exit(exit_codes.REFUSED)
 
 
 @app.command("success")

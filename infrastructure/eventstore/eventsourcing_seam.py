@@ -37,6 +37,7 @@ from eventsourcing.sqlite import SQLiteCursor
 from boternity_store.domain import Bot, BotFile, FileName, KvKey, VersionIdClaim
 from boternity_store.domain.memories.memory import Memory
 from boternity_store.domain.providers.provider import Provider
+from boternity_store.domain.topics import register_moved_topics
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -97,6 +98,7 @@ class EventStoreApplication(Application[Any]):
 
     @classmethod
     def for_env(cls, env: dict[str, str]) -> EventStoreApplication:
+        register_moved_topics()  # old events name classes by their old modules
         return cls(
             env={
                 "AGGREGATE_CACHE_MAXSIZE": "50000",

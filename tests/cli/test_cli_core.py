@@ -24,7 +24,7 @@ def test_bots_and_kv_round_trip(
     code, out, _ = run(capsys, db_url, "bots", "list", "--json")
     assert [b["bot_id"] for b in json.loads(out)] == ["bot-1"]
     code, out, _ = run(capsys, db_url, "kv", "delete", "bot-1", "prefs", "--json")
-    assert json.loads(out) == {"deleted": True}
+    assert json.loads(out) == {"deleted": True, "bot_id": "bot-1", "key": "prefs"}
 
 
 def test_every_command_accepts_json(
@@ -34,7 +34,8 @@ def test_every_command_accepts_json(
     code, out, _ = run(capsys, db_url, "kv", "set", "b", "k", "[1, 2.0]", "--json")
     assert (code, json.loads(out)["value"]) == (0, [1, 2.0])
     assert json.loads(run(capsys, db_url, "bots", "delete", "b", "--json")[1]) == {
-        "deleted": "b"
+        "deleted": True,
+        "bot_id": "b",
     }
 
 

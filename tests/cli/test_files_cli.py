@@ -59,10 +59,14 @@ def test_put_versions_index_and_delete(
     listed = run_json(capsys, url, "files", "list", "bot-1")
     assert [(f["filename"], f["version"]) for f in listed] == [("a.txt", 2)]
     assert run_json(capsys, url, "files", "delete", "bot-1", "a.txt") == {
-        "deleted": True
+        "deleted": True,
+        "bot_id": "bot-1",
+        "filename": "a.txt",
     }
     assert run_json(capsys, url, "files", "delete", "bot-1", "a.txt") == {
-        "deleted": False
+        "deleted": False,
+        "bot_id": "bot-1",
+        "filename": "a.txt",
     }
 
 

@@ -28,7 +28,7 @@ def test_failures_open_the_circuit_and_requests_are_rejected(
     code, out, _ = run(capsys, db_url, "failure", "openai", "--error", "HTTP 503")
     assert code == 0
     assert out.startswith("openai: open (5 consecutive failures) until 20")
-    assert run(capsys, db_url, "allow", "openai") == (0, "openai: rejected\n", "")
+    assert run(capsys, db_url, "allow", "openai") == (4, "openai: rejected\n", "")
 
 
 def test_status_prints_a_table_of_every_provider(capsys: Capsys, db_url: str) -> None:
