@@ -65,12 +65,16 @@ def blocks_of(path: Path) -> list[Block]:
         i += 1
         body: list[str] = []
         while i < len(lines) and lines[i].strip() != "```":
-            body.append(lines[i][len(indent) :] if lines[i].startswith(indent) else lines[i])
+            body.append(
+                lines[i][len(indent) :] if lines[i].startswith(indent) else lines[i]
+            )
             i += 1
         if i == len(lines):
             raise AssertionError(f"{path}:{start + 1}: fence never closed")
         i += 1
-        before = next((lines[j] for j in range(start - 1, -1, -1) if lines[j].strip()), "")
+        before = next(
+            (lines[j] for j in range(start - 1, -1, -1) if lines[j].strip()), ""
+        )
         mark = MARK.match(before)
         found.append(
             Block(
@@ -132,7 +136,9 @@ def test_every_block_is_known() -> None:
         for b in BLOCKS
         if b.lang not in RUN | SHOWN
     ]
-    problems += [f"{b.id}: marker without a reason" for b in BLOCKS if b.mark and not b.reason]
+    problems += [
+        f"{b.id}: marker without a reason" for b in BLOCKS if b.mark and not b.reason
+    ]
     problems += [
         f"{b.id}: a {b.lang} block is never run; drop the marker"
         for b in BLOCKS
