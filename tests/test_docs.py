@@ -189,9 +189,10 @@ def test_readme_is_a_front_door() -> None:
 
 
 def test_site_builds_strict(tmp_path: Path) -> None:
+    config = ROOT / "mkdocs.yml"
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
     done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
-        + ["--config-file", str(ROOT / "mkdocs.yml"), "--site-dir", str(tmp_path)],
+        [*command, "--config-file", str(config), "--site-dir", str(tmp_path)],
         cwd=ROOT,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         capture_output=True,
