@@ -41,6 +41,8 @@ _COMMON = {
 
 @public_api
 class History:
+    """``store.history``: the event log itself, in order, page by page."""
+
     def __init__(self, event_log: EventLog) -> None:
         self._log = event_log
 

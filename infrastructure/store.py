@@ -76,7 +76,13 @@ def utc_now() -> datetime:
 
 
 class Store(AbstractContextManager["Store"]):
-    """One open store: ``bots``, ``kv`` and the event ``history``."""
+    """One open store (from :func:`open_store`; a context manager).
+
+    Its parts: ``bots``, ``kv``, ``memories`` and ``audit``, ``providers`` and
+    ``provider_health``, ``files``, the event log ``history``, and
+    ``projections`` (status, rebuild, verify). ``batch()`` groups writes into
+    one transaction; ``now()`` is the store's clock; ``close()`` releases it.
+    """
 
     def __init__(
         self, config: StoreConfig, *, clock: Clock = utc_now, max_value_bytes: int

@@ -203,3 +203,21 @@ def test_site_builds_strict(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert (tmp_path / "index.html").is_file()
     assert not (ROOT / "site").exists()
+
+
+def test_troubleshooting_covers_every_error_class() -> None:
+    """Each StoreError a user can meet has its entry on the troubleshooting page."""
+    import boternity_store.infrastructure as api
+    from boternity_store.domain.errors import StoreError
+
+    page = (ROOT / "docs" / "how-to" / "troubleshooting.md").read_text("utf-8")
+    classes = [
+        name
+        for name in api.__all__
+        if isinstance(getattr(api, name), type)
+        and issubclass(getattr(api, name), StoreError)
+        and name not in ("StoreError", "NotFound")
+    ]
+    assert len(classes) >= 15
+    missing = [name for name in classes if f"`{name}`" not in page]
+    assert not missing, missing

@@ -9,6 +9,8 @@ if TYPE_CHECKING:
 
 
 class KvStore(Protocol):
+    """The seed's key-value interface; ``store.kv`` implements it."""
+
     def get(self, bot_id: str, key: str) -> Any: ...
 
     def get_entry(self, bot_id: str, key: str) -> KvEntry | None: ...

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 
 @public_api
 class Bots:
+    """``store.bots``: register and delete bots; a deleted bot's id may be
+    registered again, and starts empty."""
+
     def __init__(self, writer: Writer, queries: BotQueries) -> None:
         self._writer = writer
         self._queries = queries
@@ -55,7 +58,9 @@ class Bots:
         self._writer.execute(command)
 
     def get(self, bot_id: str) -> BotInfo | None:
+        """The live bot, or None if it is unknown or deleted."""
         return self._queries.get(check_identifier(bot_id, "bot_id"))
 
     def list(self) -> list[BotInfo]:
+        """The live bots, by id."""
         return self._queries.list()

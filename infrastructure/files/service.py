@@ -147,10 +147,12 @@ class Files(FilesCompat):
         return self._writer.execute(command)
 
     def get_file(self, bot_id: str, filename: str) -> StorageFile | None:
+        """The bot's current file of that name, or None."""
         check_identifier(bot_id, "bot_id")
         return self._queries.get(bot_id, check_filename(filename))
 
     def get_file_by_id(self, file_id: str) -> StorageFile | None:
+        """The current file with that id, or None (deleted files are gone)."""
         return self._queries.get_by_id(check_identifier(file_id, "file_id"))
 
     def list_files(self, bot_id: str) -> list[StorageFile]:

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 
 @public_api
 class Kv:
+    """``store.kv``: each bot's JSON key-value store (the seed's ``KvStore``
+    protocol), with versions and compare-and-set."""
+
     def __init__(
         self, writer: Writer, queries: KvQueries, *, max_value_bytes: int
     ) -> None:
@@ -103,6 +106,7 @@ class Kv:
         return self._queries.get(bot_id, key)
 
     def get_entry(self, bot_id: str, key: str) -> KvEntry | None:
+        """The value with its version, times and last writer, or None."""
         _check_names(bot_id, key)
         pending = pending_keys(self._writer.pending(), bot_id)
         if pending is not None:

@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 
 @public_api
 class AuditLog:
+    """``store.audit``: the seed's memory audit log. ``log`` records an entry
+    (idempotent by entry id); reads return the audit rows."""
+
     def __init__(self, writer: Writer, queries: MemoryAuditQueries) -> None:
         self._writer = writer
         self._queries = queries

@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 
 @public_api
 class Memories:
+    """``store.memories``: add, delete, share, revoke and merge a bot's
+    memories; every action writes its audit row in the same transaction."""
+
     def __init__(self, writer: Writer, queries: MemoryAuditQueries) -> None:
         self._writer = writer
         self._queries = queries

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 @public_api
 class ProviderHealthStore:
+    """``store.provider_health``: the seed's ``SqliteProviderHealthStore``
+    calls (load, load_all, save) over the same events as ``store.providers``."""
+
     def __init__(self, writer: Writer, queries: ProviderQueries) -> None:
         self._writer = writer
         self._queries = queries

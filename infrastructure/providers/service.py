@@ -29,6 +29,9 @@ Change = Callable[[Provider, datetime], None]
 
 @public_api
 class Providers:
+    """``store.providers``: each LLM provider's circuit breaker, which
+    survives restarts: ask before a call, record its outcome, operate it."""
+
     def __init__(self, writer: Writer, queries: ProviderQueries) -> None:
         self._writer = writer
         self._queries = queries

@@ -47,6 +47,9 @@ class RebuildFailed(StoreError):
 
 
 class ProjectionOperations:
+    """``store.projections``: status, rebuild, verify and resume of the read
+    tables."""
+
     def __init__(
         self,
         runner: ProjectionRunner,
@@ -61,6 +64,7 @@ class ProjectionOperations:
         self.batch_size = batch_size
 
     def status(self) -> list[ProjectionStatus]:
+        """Each projection's version, position, the log's head, lag and state."""
         states = self.runner.states()
         head = self.runner.head()
         running = self.lock.busy()
