@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, bindparam, delete, insert, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from boternity_store.projections.engine.compiled_sql import CompiledSql
 
@@ -126,7 +125,13 @@ class View:
 def _build_upsert(
     dialect: str, table: Table, key: Sequence[str], update: Sequence[str]
 ) -> Any:
-    stmt = sqlite.insert(table) if dialect == "sqlite" else postgresql.insert(table)
+    # The dialect's module is imported when first needed (PostgreSQL's costs a
+    # SQLite store 50 ms of start-up).
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        from sqlalchemy.dialects.postgresql import insert
+    stmt = insert(table)
     return stmt.on_conflict_do_update(
         index_elements=[table.c[name] for name in key],
         set_={name: stmt.excluded[name] for name in update},
