@@ -128,10 +128,13 @@ def _build_upsert(
     # The dialect's module is imported when first needed (PostgreSQL's costs a
     # SQLite store 50 ms of start-up).
     if dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
+        from sqlalchemy.dialects import sqlite
+
+        stmt: Any = sqlite.insert(table)
     else:
-        from sqlalchemy.dialects.postgresql import insert
-    stmt = insert(table)
+        from sqlalchemy.dialects import postgresql
+
+        stmt = postgresql.insert(table)
     return stmt.on_conflict_do_update(
         index_elements=[table.c[name] for name in key],
         set_={name: stmt.excluded[name] for name in update},
