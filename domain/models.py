@@ -50,6 +50,40 @@ class BotInfo(PublicModel):
     created_at: UtcDatetime
 
 
+class BotLife(PublicModel):
+    """One life of a bot id, as ``bots.history`` lists them: registered (with
+    its name), and deleted unless it is the current life. Every per-bot stream
+    (keys, memories, files) belongs to one life: a re-registered bot starts
+    empty and its old life stays in the log."""
+
+    bot_id: str
+    incarnation: int
+    name: str | None
+    registered_at: UtcDatetime
+    registered_by: str
+    registered_position: int
+    deleted_at: UtcDatetime | None = None
+    deleted_by: str | None = None
+    deleted_position: int | None = None
+
+
+class KvChange(PublicModel):
+    """One change of a key, as ``kv.history`` lists them: the value it set (None
+    when ``deleted``), the key's ``version`` after it (0 after a delete), who
+    made it and when, its log ``position``, and the bot's ``incarnation`` (its
+    life: a deleted and re-registered bot starts a new one)."""
+
+    bot_id: str
+    key: str
+    incarnation: int
+    version: int
+    value: Any
+    deleted: bool
+    actor: str
+    timestamp: UtcDatetime
+    position: int
+
+
 class KvEntry(PublicModel):
     """One key of a bot's key-value store; ``version`` counts writes since
     creation; ``updated_by`` is the actor of the write that set the value."""

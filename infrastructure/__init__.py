@@ -45,6 +45,8 @@ if TYPE_CHECKING:
     )
     from boternity_store.domain.models import (
         BotInfo,
+        BotLife,
+        KvChange,
         KvEntry,
     )
     from boternity_store.domain.providers.models import (
@@ -96,6 +98,8 @@ _EXPORTS = {
     "AuditLog": "boternity_store.infrastructure.memories.audit_log",
     "BotAlreadyExists": "boternity_store.domain.errors",
     "BotInfo": "boternity_store.domain.models",
+    "KvChange": "boternity_store.domain.models",
+    "BotLife": "boternity_store.domain.models",
     "BotNotFound": "boternity_store.domain.errors",
     "DatabaseFailure": "boternity_store.domain.errors",
     "DatabaseUnavailable": "boternity_store.domain.errors",
@@ -143,6 +147,7 @@ __all__ = [
     "AuditLog",
     "BotAlreadyExists",
     "BotInfo",
+    "BotLife",
     "BotNotFound",
     "DatabaseFailure",
     "DatabaseUnavailable",
@@ -152,6 +157,7 @@ __all__ = [
     "IndexStatus",
     "InvalidInput",
     "InvalidTransition",
+    "KvChange",
     "KvEntry",
     "KvStore",
     "LoggedEvent",

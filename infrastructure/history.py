@@ -8,12 +8,26 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
+from boternity_store.domain.errors import InvalidInput
 from boternity_store.domain.models import UtcDatetime
-from boternity_store.domain.validation import check_int, check_limit
+from boternity_store.domain.providers.input import check_moment
+from boternity_store.domain.validation import (
+    MAX_INT64,
+    check_identifier,
+    check_int,
+    check_limit,
+)
 from boternity_store.infrastructure.eventstore.driver_errors import public_api
+from boternity_store.projections.engine.timestamps import to_text
+from boternity_store.projections.events.queries import EventFilter
 
 if TYPE_CHECKING:
-    from boternity_store.projections.engine.projection import EventLog
+    from collections.abc import Sequence
+
+    from boternity_store.infrastructure.eventstore.event_log import (
+        ApplicationEventLog,
+    )
+    from boternity_store.projections.events.queries import EventIndexQueries
 
 
 class LoggedEvent(BaseModel):
@@ -27,6 +41,7 @@ class LoggedEvent(BaseModel):
     stream_version: int
     timestamp: UtcDatetime
     actor: str | None
+    bot_id: str | None = None
     data: dict[str, Any]
 
 
@@ -43,15 +58,53 @@ _COMMON = {
 class History:
     """``store.history``: the event log itself, in order, page by page."""
 
-    def __init__(self, event_log: EventLog) -> None:
+    def __init__(
+        self, event_log: ApplicationEventLog, index: EventIndexQueries
+    ) -> None:
         self._log = event_log
+        self._index = index
 
-    def events(self, *, after: int = 0, limit: int = 100) -> list[LoggedEvent]:
-        """Events in log order, starting after position ``after`` (an int >= 0);
-        at most ``limit`` (an int >= 1) of them."""
-        after = check_int(after, "after")
+    def events(
+        self,
+        *,
+        bot_id: str | None = None,
+        stream: str | None = None,
+        types: str | Sequence[str] | None = None,
+        actor: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        after: int = 0,
+        before: int | None = None,
+        limit: int = 100,
+    ) -> list[LoggedEvent]:
+        """Events in log order. Each given filter narrows them: the bot, one
+        stream (``stream_id`` of a LoggedEvent), event types (e.g.
+        ``"KvKey.ValueSet"``), the actor, recorded at or after ``since`` and at
+        or before ``until``. Paging: the first ``limit`` after position
+        ``after``, or with ``before`` alone the last ``limit`` before it.
+        Filters read the ``event_index`` projection, not the whole log."""
+        where = EventFilter(
+            bot_id=None if bot_id is None else check_identifier(bot_id, "bot_id"),
+            stream_ids=None if stream is None else [check_identifier(stream, "stream")],
+            types=_check_types(types),
+            actor=None if actor is None else check_identifier(actor, "actor"),
+            since=None if since is None else to_text(check_moment(since, "since")),
+            until=None if until is None else to_text(check_moment(until, "until")),
+            after=check_int(after, "after"),
+            before=None if before is None else check_int(before, "before"),
+        )
         limit = check_limit(limit)
-        return [self._logged(p, e) for p, e in self._log.read(after=after, limit=limit)]
+        if where == EventFilter(after=where.after):  # the log itself, in order
+            found = self._log.read(after=where.after, limit=limit)
+        else:
+            found = self._log.read_positions(self._index.positions(where, limit))
+        return [self._logged(p, e) for p, e in found]
+
+    def stream(self, stream_id: str) -> list[LoggedEvent]:
+        """Every event of one stream, oldest first."""
+        where = EventFilter(stream_ids=[stream_id])
+        positions = self._index.positions(where, limit=MAX_INT64)
+        return [self._logged(p, e) for p, e in self._log.read_positions(positions)]
 
     def head(self) -> int:
         """Position of the newest event (0 when the log is empty)."""
@@ -68,5 +121,15 @@ class History:
             stream_version=event.originator_version,
             timestamp=timestamp,
             actor=fields.get("actor"),
+            bot_id=fields.get("bot_id"),
             data={k: v for k, v in fields.items() if k not in _COMMON},
         )
+
+
+def _check_types(types: object) -> list[str] | None:
+    if types is None:
+        return None
+    names = [types] if isinstance(types, str) else types
+    if not isinstance(names, (list, tuple)) or not names:
+        raise InvalidInput("types must be an event type name or a non-empty list")
+    return [check_identifier(name, "type") for name in names]

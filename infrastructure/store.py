@@ -46,6 +46,7 @@ from boternity_store.infrastructure.eventstore.store_locks import (
 from boternity_store.infrastructure.eventstore.writer import Writer
 from boternity_store.infrastructure.files.service import Files
 from boternity_store.infrastructure.history import History
+from boternity_store.infrastructure.kv.history import KeyHistory
 from boternity_store.infrastructure.kv.service import Kv
 from boternity_store.infrastructure.memories.audit_log import AuditLog
 from boternity_store.infrastructure.memories.service import Memories
@@ -56,6 +57,8 @@ from boternity_store.projections.bots.queries import BotQueries
 from boternity_store.projections.engine.fast_reads import FastReads
 from boternity_store.projections.engine.operations import ProjectionOperations
 from boternity_store.projections.engine.timestamps import to_text
+from boternity_store.projections.events.projection import EventIndexProjection
+from boternity_store.projections.events.queries import EventIndexQueries
 from boternity_store.projections.files.projection import FilesProjection
 from boternity_store.projections.files.queries import FileQueries
 from boternity_store.projections.kv.queries import KvQueries
@@ -110,11 +113,12 @@ class Store(AbstractContextManager["Store"]):
             providers = ProvidersProjection()
             memory_audit = MemoryAuditProjection()
             files = FilesProjection()
+            event_index = EventIndexProjection()
             event_log = ApplicationEventLog(self._app)
             self._runner = ProjectionRunner(
                 self._write_engine,
                 event_log,
-                [bots, kv, providers, memory_audit, files],
+                [bots, kv, providers, memory_audit, files, event_index],
                 now=lambda: to_text(self.now()),
             )
             self.projections = ProjectionOperations(
@@ -136,14 +140,18 @@ class Store(AbstractContextManager["Store"]):
             )
         self._append_engine = engines.append
         self._writer = Writer(self._app, self._appender, self.now)
-        self.bots = Bots(self._writer, BotQueries(self._read_engine, bots))
         self._fast_reads = FastReads(self._read_engine)
+        self.history = History(
+            event_log, EventIndexQueries(self._read_engine, event_index)
+        )
+        bot_queries = BotQueries(self._read_engine, bots)
+        self.bots = Bots(self._writer, bot_queries, self.history)
         self.kv = Kv(
             self._writer,
             KvQueries(self._read_engine, kv, self._fast_reads),
             max_value_bytes=max_value_bytes,
+            past=KeyHistory(self.history, bot_queries),
         )
-        self.history = History(event_log)
         self.files = Files(self._writer, FileQueries(self._read_engine, files))
         memory_queries = MemoryAuditQueries(
             self._read_engine, memory_audit, self._fast_reads

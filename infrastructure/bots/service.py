@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from boternity_store.domain import Bot, BotAlreadyExists
-from boternity_store.domain.models import BotInfo
+from boternity_store.domain.models import BotInfo, BotLife
 from boternity_store.domain.validation import check_actor, check_identifier, check_name
 from boternity_store.infrastructure.eventstore.driver_errors import public_api
 
 if TYPE_CHECKING:
     from boternity_store.infrastructure.eventstore.writer import WriteContext, Writer
+    from boternity_store.infrastructure.history import History
     from boternity_store.projections.bots.queries import BotQueries
 
 
@@ -19,7 +20,8 @@ class Bots:
     """``store.bots``: register and delete bots; a deleted bot's id may be
     registered again, and starts empty."""
 
-    def __init__(self, writer: Writer, queries: BotQueries) -> None:
+    def __init__(self, writer: Writer, queries: BotQueries, history: History) -> None:
+        self._history = history
         self._writer = writer
         self._queries = queries
 
@@ -60,6 +62,32 @@ class Bots:
     def get(self, bot_id: str) -> BotInfo | None:
         """The live bot, or None if it is unknown or deleted."""
         return self._queries.get(check_identifier(bot_id, "bot_id"))
+
+    def history(self, bot_id: str) -> list[BotLife]:
+        """The bot id's lives, oldest first (empty if it was never registered)."""
+        check_identifier(bot_id, "bot_id")
+        lives: list[BotLife] = []
+        for event in self._history.stream(str(Bot.create_id(bot_id))):
+            if event.type in ("Bot.Registered", "Bot.Reregistered"):
+                lives.append(
+                    BotLife(
+                        bot_id=bot_id,
+                        incarnation=int(event.data.get("incarnation", 1)),
+                        name=event.data.get("name"),
+                        registered_at=event.timestamp,
+                        registered_by=event.actor or "",
+                        registered_position=event.position,
+                    )
+                )
+            elif event.type == "Bot.Deleted" and lives:
+                lives[-1] = lives[-1].model_copy(
+                    update={
+                        "deleted_at": event.timestamp,
+                        "deleted_by": event.actor,
+                        "deleted_position": event.position,
+                    }
+                )
+        return lives
 
     def list(self) -> list[BotInfo]:
         """The live bots, by id."""

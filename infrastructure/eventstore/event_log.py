@@ -21,5 +21,24 @@ class ApplicationEventLog:
         to_event = self.mapper.to_domain_event
         return [(n.id, to_event(n)) for n in notifications]
 
+    def read_positions(self, positions: Sequence[int]) -> list[Positioned]:
+        """The events at these positions (ascending), one query per run of
+        consecutive positions."""
+        found: list[Positioned] = []
+        for start, count in _runs(positions):
+            found.extend(self.read(after=start - 1, limit=count))
+        return found
+
     def head(self) -> int:
         return self.recorder.max_notification_id() or 0
+
+
+def _runs(positions: Sequence[int]) -> list[tuple[int, int]]:
+    """(first, length) of each run of consecutive positions."""
+    runs: list[tuple[int, int]] = []
+    for position in positions:
+        if runs and runs[-1][0] + runs[-1][1] == position:
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+        else:
+            runs.append((position, 1))
+    return runs

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from boternity_store.domain import KvKey
 from boternity_store.domain.errors import InvalidInput
-from boternity_store.domain.models import KvEntry, trusted_builder
+from boternity_store.domain.models import KvChange, KvEntry, trusted_builder
 from boternity_store.domain.validation import (
     MAX_ID_LENGTH,
     check_actor,
@@ -20,6 +20,7 @@ from boternity_store.infrastructure.kv.pending import PendingKeys, pending_keys
 
 if TYPE_CHECKING:
     from boternity_store.infrastructure.eventstore.writer import WriteContext, Writer
+    from boternity_store.infrastructure.kv.history import KeyHistory
     from boternity_store.projections.kv.queries import KvQueries
 
 
@@ -29,10 +30,16 @@ class Kv:
     protocol), with versions and compare-and-set."""
 
     def __init__(
-        self, writer: Writer, queries: KvQueries, *, max_value_bytes: int
+        self,
+        writer: Writer,
+        queries: KvQueries,
+        *,
+        max_value_bytes: int,
+        past: KeyHistory,
     ) -> None:
         self._writer = writer
         self._queries = queries
+        self._past = past
         self.max_value_bytes = max_value_bytes
 
     def set(
@@ -105,9 +112,15 @@ class Kv:
             return None if entry is None else entry.value
         return self._queries.get(bot_id, key)
 
-    def get_entry(self, bot_id: str, key: str) -> KvEntry | None:
-        """The value with its version, times and last writer, or None."""
+    def get_entry(
+        self, bot_id: str, key: str, *, version: int | None = None
+    ) -> KvEntry | None:
+        """The value with its version, times and last writer, or None. With
+        ``version``: the entry as it was at that version (in the key's current
+        life: after a delete, versions count again from 1), or None."""
         _check_names(bot_id, key)
+        if version is not None:
+            return self._past.entry_at(bot_id, key, version)
         pending = pending_keys(self._writer.pending(), bot_id)
         if pending is not None:
             return self._pending_entry(pending, bot_id, key)
@@ -120,6 +133,17 @@ class Kv:
         if entry is not None:
             return _to_entry(entry) if entry.exists else None
         return None if pending.replaces_table else self._queries.get_entry(bot_id, key)
+
+    def history(
+        self, bot_id: str, key: str, *, incarnation: int | None = None
+    ) -> list[KvChange]:
+        """Every change of the key, oldest first: each value set and each
+        delete, with version, actor, time and log position. In the bot's
+        current life unless ``incarnation`` names an earlier one (a deleted
+        and re-registered bot starts anew: ``bots.history`` lists its lives).
+        BotNotFound for a bot that is not live, unless ``incarnation`` is given."""
+        _check_names(bot_id, key)
+        return self._past.changes(bot_id, key, incarnation)
 
     def list_keys(self, bot_id: str, prefix: str | None = None) -> list[str]:
         """The bot's keys, sorted; only those starting with ``prefix`` if given."""

@@ -59,6 +59,6 @@ def test_rebuild_and_resume_accept_json_and_refuse_unknown_names(
     code, out = run(capsys, filled, "rebuild", "--json")
     assert code == 0 and {s["state"] for s in json.loads(out)} == {"live"}
     code, out = run(capsys, filled, "resume", "--json")
-    assert code == 0 and len(json.loads(out)) == 5
+    assert code == 0 and len(json.loads(out)) == 6
     code, out = run(capsys, filled, "rebuild", "nope")
     assert code == 2 and out.startswith("error: invalid input: unknown projection")
