@@ -78,6 +78,11 @@ class ReadOnlyStore(StoreError):
     nothing was written."""
 
 
+class ReadOnlyView(ReadOnlyStore):
+    """Raised when writing through a view of the past (``store.at(...)``);
+    nothing was written."""
+
+
 class NotAStore(StoreError):
     """Raised when the URL names a file that is not a SQLite database (the file
     is left untouched)."""

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         NotFound,
         ProviderNotFound,
         ReadOnlyStore,
+        ReadOnlyView,
         StoreBusy,
         StoreError,
         StoreNotFound,
@@ -79,6 +80,7 @@ if TYPE_CHECKING:
         Store,
         open_store,
     )
+    from boternity_store.infrastructure.time_travel import StoreView
     from boternity_store.projections.engine.compare import (
         ProjectionDifference,
     )
@@ -130,6 +132,8 @@ _EXPORTS = {
     "ProviderStatus": "boternity_store.domain.providers.models",
     "Providers": "boternity_store.infrastructure.providers.service",
     "ReadOnlyStore": "boternity_store.domain.errors",
+    "ReadOnlyView": "boternity_store.domain.errors",
+    "StoreView": "boternity_store.infrastructure.time_travel",
     "RebuildFailed": "boternity_store.projections.engine.operations",
     "StorageFile": "boternity_store.domain.files.models",
     "Store": "boternity_store.infrastructure.store",
@@ -179,12 +183,14 @@ __all__ = [
     "ProviderStatus",
     "Providers",
     "ReadOnlyStore",
+    "ReadOnlyView",
     "RebuildFailed",
     "StorageFile",
     "Store",
     "StoreBusy",
     "StoreError",
     "StoreNotFound",
+    "StoreView",
     "VersionConflict",
     "WriteConflict",
     "open_store",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -59,10 +60,15 @@ class History:
     """``store.history``: the event log itself, in order, page by page."""
 
     def __init__(
-        self, event_log: ApplicationEventLog, index: EventIndexQueries
+        self,
+        event_log: ApplicationEventLog,
+        index: EventIndexQueries,
+        *,
+        upto: int | None = None,
     ) -> None:
         self._log = event_log
         self._index = index
+        self._upto = upto  # a view as of this position sees nothing later
 
     def events(
         self,
@@ -94,6 +100,9 @@ class History:
             before=None if before is None else check_int(before, "before"),
         )
         limit = check_limit(limit)
+        if self._upto is not None:
+            cap = self._upto + 1
+            where = replace(where, before=min(where.before or cap, cap))
         if where == EventFilter(after=where.after):  # the log itself, in order
             found = self._log.read(after=where.after, limit=limit)
         else:
@@ -102,13 +111,15 @@ class History:
 
     def stream(self, stream_id: str) -> list[LoggedEvent]:
         """Every event of one stream, oldest first."""
-        where = EventFilter(stream_ids=[stream_id])
+        cap = None if self._upto is None else self._upto + 1
+        where = EventFilter(stream_ids=[stream_id], before=cap)
         positions = self._index.positions(where, limit=MAX_INT64)
         return [self._logged(p, e) for p, e in self._log.read_positions(positions)]
 
     def head(self) -> int:
         """Position of the newest event (0 when the log is empty)."""
-        return self._log.head()
+        head = self._log.head()
+        return head if self._upto is None else min(head, self._upto)
 
     @staticmethod
     def _logged(position: int, event: Any) -> LoggedEvent:

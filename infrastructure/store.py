@@ -10,9 +10,13 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from boternity_store.domain.errors import InvalidInput
-from boternity_store.domain.validation import DEFAULT_MAX_VALUE_BYTES
-from boternity_store.infrastructure.bots.service import Bots
+from boternity_store.domain.errors import BotNotFound, InvalidInput
+from boternity_store.domain.providers.input import check_moment
+from boternity_store.domain.validation import (
+    DEFAULT_MAX_VALUE_BYTES,
+    check_identifier,
+    check_int,
+)
 from boternity_store.infrastructure.config import (
     DEFAULT_BUSY_TIMEOUT_S,
     check_timeout,
@@ -44,28 +48,14 @@ from boternity_store.infrastructure.eventstore.store_locks import (
     schema_lock,
 )
 from boternity_store.infrastructure.eventstore.writer import Writer
-from boternity_store.infrastructure.files.service import Files
 from boternity_store.infrastructure.history import History
-from boternity_store.infrastructure.kv.history import KeyHistory
-from boternity_store.infrastructure.kv.service import Kv
-from boternity_store.infrastructure.memories.audit_log import AuditLog
-from boternity_store.infrastructure.memories.service import Memories
-from boternity_store.infrastructure.providers.health import ProviderHealthStore
-from boternity_store.infrastructure.providers.service import Providers
-from boternity_store.projections import BotsProjection, KvProjection, ProjectionRunner
-from boternity_store.projections.bots.queries import BotQueries
-from boternity_store.projections.engine.fast_reads import FastReads
+from boternity_store.infrastructure.read_api import StoreProjections, build_read_api
+from boternity_store.infrastructure.time_travel import StoreView
+from boternity_store.projections import ProjectionRunner
 from boternity_store.projections.engine.operations import ProjectionOperations
 from boternity_store.projections.engine.timestamps import to_text
 from boternity_store.projections.events.projection import EventIndexProjection
 from boternity_store.projections.events.queries import EventIndexQueries
-from boternity_store.projections.files.projection import FilesProjection
-from boternity_store.projections.files.queries import FileQueries
-from boternity_store.projections.kv.queries import KvQueries
-from boternity_store.projections.memories.projection import MemoryAuditProjection
-from boternity_store.projections.memories.queries import MemoryAuditQueries
-from boternity_store.projections.providers.projection import ProvidersProjection
-from boternity_store.projections.providers.queries import ProviderQueries
 
 if TYPE_CHECKING:
     from boternity_store.infrastructure.config import StoreConfig
@@ -109,16 +99,13 @@ class Store(AbstractContextManager["Store"]):
             self._app = EventStoreApplication.for_env(config.eventsourcing_env())
             engines = make_engines(config)
             self._read_engine, self._write_engine = engines.read, engines.write
-            bots, kv = BotsProjection(), KvProjection()
-            providers = ProvidersProjection()
-            memory_audit = MemoryAuditProjection()
-            files = FilesProjection()
+            self._projections = StoreProjections.new()
             event_index = EventIndexProjection()
             event_log = ApplicationEventLog(self._app)
             self._runner = ProjectionRunner(
                 self._write_engine,
                 event_log,
-                [bots, kv, providers, memory_audit, files, event_index],
+                [*self._projections.all(), event_index],
                 now=lambda: to_text(self.now()),
             )
             self.projections = ProjectionOperations(
@@ -140,27 +127,68 @@ class Store(AbstractContextManager["Store"]):
             )
         self._append_engine = engines.append
         self._writer = Writer(self._app, self._appender, self.now)
-        self._fast_reads = FastReads(self._read_engine)
-        self.history = History(
-            event_log, EventIndexQueries(self._read_engine, event_index)
-        )
-        bot_queries = BotQueries(self._read_engine, bots)
-        self.bots = Bots(self._writer, bot_queries, self.history)
-        self.kv = Kv(
+        self._event_log = event_log
+        self._index = EventIndexQueries(self._read_engine, event_index)
+        self.history = History(event_log, self._index)
+        parts = build_read_api(
             self._writer,
-            KvQueries(self._read_engine, kv, self._fast_reads),
+            self._read_engine,
+            self._projections,
+            self.history,
             max_value_bytes=max_value_bytes,
-            past=KeyHistory(self.history, bot_queries),
         )
-        self.files = Files(self._writer, FileQueries(self._read_engine, files))
-        memory_queries = MemoryAuditQueries(
-            self._read_engine, memory_audit, self._fast_reads
+        self._fast_reads = parts.fast_reads
+        self.bots, self.kv, self.files = parts.bots, parts.kv, parts.files
+        self.memories, self.audit = parts.memories, parts.audit
+        self.providers = parts.providers
+        self.provider_health = parts.provider_health
+        self._max_value_bytes = max_value_bytes
+
+    def at(
+        self,
+        position: int | None = None,
+        *,
+        timestamp: datetime | None = None,
+        bot_id: str | None = None,
+    ) -> StoreView:
+        """The store as it was after the event at ``position`` (or the last event
+        recorded at or before ``timestamp``; default: now), as a read-only view
+        with the same read API. With ``bot_id``, only that bot's events (and the
+        providers') are replayed, so the cost grows with the bot's history, not
+        the store's. Close it (or use ``with``) when done."""
+        with translated():
+            return self._view(position, timestamp, bot_id)
+
+    def _view(
+        self, position: int | None, timestamp: datetime | None, bot_id: str | None
+    ) -> StoreView:
+        head = self.history.head()
+        if position is not None and timestamp is not None:
+            raise InvalidInput("give a position or a timestamp, not both")
+        if timestamp is not None:
+            moment = check_moment(timestamp, "timestamp")
+            if moment > self.now():
+                raise InvalidInput(f"timestamp {moment.isoformat()} is in the future")
+            position = self._index.last_position_until(to_text(moment))
+        elif position is None:
+            position = head
+        else:
+            check_int(position, "position")
+            if position > head:
+                raise InvalidInput(f"position {position} is past the log's head {head}")
+        if bot_id is not None:
+            check_identifier(bot_id, "bot_id")
+            if not self.bots.history(bot_id):
+                raise BotNotFound(bot_id)
+        return StoreView(
+            app=self._app,
+            log=self._event_log,
+            index=self._index,
+            clock=self.now,
+            position=position,
+            bot_id=bot_id,
+            max_value_bytes=self._max_value_bytes,
         )
-        self.memories = Memories(self._writer, memory_queries)
-        self.audit = AuditLog(self._writer, memory_queries)
-        provider_queries = ProviderQueries(self._read_engine, providers)
-        self.providers = Providers(self._writer, provider_queries)
-        self.provider_health = ProviderHealthStore(self._writer, provider_queries)
 
     def _rebuild_changed_schemas(self) -> None:
         for projection in self._runner.ensure_schema():

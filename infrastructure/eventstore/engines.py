@@ -57,6 +57,16 @@ def make_engines(config: StoreConfig) -> Engines:
     return Engines(reader, writer, appender)
 
 
+def make_scratch_engine(path: str) -> Engine:
+    """An engine for a private, throw-away SQLite file (a view of the past):
+    one writer, no durability (it is rebuilt from the log when needed)."""
+    engine = create_engine(
+        f"sqlite+pysqlite:///{path}", connect_args={"check_same_thread": False}
+    )
+    _autocommit_driver(engine, begin="BEGIN IMMEDIATE", synchronous="OFF")
+    return engine
+
+
 def _autocommit_driver(
     engine: Engine,
     begin: str | None,

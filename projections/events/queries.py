@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -33,16 +33,22 @@ class EventIndexQueries:
         self.engine = engine
         self.index = projection.index
 
-    def positions(self, where: EventFilter, limit: int) -> list[int]:
+    def positions(
+        self, where: EventFilter, limit: int, *, or_without_bot: bool = False
+    ) -> list[int]:
         """The positions of the matching events, in log order: the first
         ``limit`` after ``after``, or, with only ``before``, the last ``limit``
-        before it."""
+        before it. ``or_without_bot``: events of no bot (the providers') match
+        a bot filter too."""
         t = self.index
         query = select(t.c.position).where(t.c.position > where.after)
         if where.before is not None:
             query = query.where(t.c.position < where.before)
         if where.bot_id is not None:
-            query = query.where(t.c.bot_id == where.bot_id)
+            bot = t.c.bot_id == where.bot_id
+            query = query.where(
+                or_(bot, t.c.bot_id.is_(None)) if or_without_bot else bot
+            )
         if where.stream_ids is not None:
             query = query.where(t.c.stream_id.in_(list(where.stream_ids)))
         if where.types is not None:

@@ -1,0 +1,166 @@
+"""``store.at(...)``: the store as it was at an earlier point of its log.
+
+A view replays the log up to that point (or, for one bot, only that bot's
+events and the providers') through the same projections a rebuild uses, into a
+private SQLite file, and answers with the same read API as the store. Nothing
+is projected twice by hand: the projection engine does the work.
+"""
+
+from __future__ import annotations
+
+import bisect
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from boternity_store.domain.errors import ReadOnlyView
+from boternity_store.infrastructure.eventstore.driver_errors import translated
+from boternity_store.infrastructure.eventstore.engines import make_scratch_engine
+from boternity_store.infrastructure.eventstore.writer import Writer
+from boternity_store.infrastructure.history import History
+from boternity_store.infrastructure.read_api import StoreProjections, build_read_api
+from boternity_store.projections.engine.projection import Positioned
+from boternity_store.projections.engine.runner import ProjectionRunner
+from boternity_store.projections.events.queries import EventFilter
+
+if TYPE_CHECKING:
+    from boternity_store.infrastructure.eventstore.event_log import (
+        ApplicationEventLog,
+    )
+    from boternity_store.infrastructure.eventstore.eventsourcing_seam import (
+        EventStoreApplication,
+    )
+    from boternity_store.infrastructure.eventstore.write_context import Clock
+    from boternity_store.projections.events.queries import EventIndexQueries
+
+ALL = 2**63 - 1
+
+
+class ReplayedLog:
+    """The log as a view sees it: up to ``stop``, and only ``positions`` if
+    given (one bot's events and the providers')."""
+
+    def __init__(
+        self,
+        log: ApplicationEventLog,
+        stop: int,
+        positions: Sequence[int] | None = None,
+    ) -> None:
+        self._log, self._stop, self._positions = log, stop, positions
+
+    def read(self, after: int, limit: int) -> Sequence[Positioned]:
+        if self._positions is None:
+            if after >= self._stop:
+                return []
+            return self._log.read(after=after, limit=min(limit, self._stop - after))
+        start = bisect.bisect_right(self._positions, after)
+        return self._log.read_positions(self._positions[start : start + limit])
+
+    def head(self) -> int:
+        return self._stop
+
+
+class RefusingView:
+    """The appender of a view: the past cannot be written."""
+
+    def __init__(self, position: int) -> None:
+        self.position = position
+
+    def before_decide(self) -> None:
+        raise ReadOnlyView(f"a view of the store at position {self.position}")
+
+    def append(self, aggregates: Any, sequence: Sequence[Any] = ()) -> None:
+        self.before_decide()
+
+    def close(self) -> None:
+        pass
+
+
+class StoreView:
+    """The store as it was at ``position``: ``bots``, ``kv``, ``memories``,
+    ``audit``, ``providers``, ``provider_health``, ``files`` and ``history``
+    answer as they did then. A context manager; writes raise ReadOnlyView.
+    With ``bot_id``, only that bot (and the providers) is in the view."""
+
+    def __init__(
+        self,
+        *,
+        app: EventStoreApplication,
+        log: ApplicationEventLog,
+        index: EventIndexQueries,
+        clock: Clock,
+        position: int,
+        bot_id: str | None,
+        max_value_bytes: int,
+    ) -> None:
+        self.position = position
+        self.bot_id = bot_id
+        self._folder = tempfile.mkdtemp(prefix="boternity-view-")
+        self._engine = make_scratch_engine(str(Path(self._folder) / "view.db"))
+        try:
+            with translated():
+                self._replay(app, log, index, clock, max_value_bytes)
+        except BaseException:
+            self.close()
+            raise
+
+    def _replay(
+        self,
+        app: EventStoreApplication,
+        log: ApplicationEventLog,
+        index: EventIndexQueries,
+        clock: Clock,
+        max_value_bytes: int,
+    ) -> None:
+        positions = None
+        if self.bot_id is not None:
+            positions = index.positions(
+                EventFilter(bot_id=self.bot_id, before=self.position + 1),
+                limit=ALL,
+                or_without_bot=True,
+            )
+        projections = StoreProjections.new()
+        runner = ProjectionRunner(
+            self._engine,
+            ReplayedLog(log, self.position, positions),
+            projections.all(),
+            batch_size=5000,
+            now=lambda: clock().isoformat(),
+        )
+        runner.ensure_schema()
+        runner.catch_up()
+        writer = Writer(app, RefusingView(self.position), clock)
+        self.history = History(log, index, upto=self.position)
+        parts = build_read_api(
+            writer,
+            self._engine,
+            projections,
+            self.history,
+            max_value_bytes=max_value_bytes,
+        )
+        self._fast_reads = parts.fast_reads
+        self.bots, self.kv, self.files = parts.bots, parts.kv, parts.files
+        self.memories, self.audit = parts.memories, parts.audit
+        self.providers = parts.providers
+        self.provider_health = parts.provider_health
+
+    def close(self) -> None:
+        fast_reads = getattr(self, "_fast_reads", None)
+        if fast_reads is not None:
+            fast_reads.close()
+        self._engine.dispose()
+        shutil.rmtree(self._folder, ignore_errors=True)
+
+    def __enter__(self) -> StoreView:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
