@@ -91,10 +91,10 @@ def build_read_api(
             max_value_bytes=max_value_bytes,
             past=KeyHistory(history, bot_queries),
         ),
-        files=Files(writer, FileQueries(engine, projections.files)),
-        memories=Memories(writer, memory_queries),
+        files=Files(writer, FileQueries(engine, projections.files), history),
+        memories=Memories(writer, memory_queries, history),
         audit=AuditLog(writer, memory_queries),
-        providers=Providers(writer, provider_queries),
+        providers=Providers(writer, provider_queries, history),
         provider_health=ProviderHealthStore(writer, provider_queries),
         fast_reads=fast_reads,
     )

@@ -10,6 +10,7 @@ from boternity_store.infrastructure.cli.common import (
     ActorOpt,
     JsonOpt,
     print_deleted,
+    print_events,
     print_json,
     print_table,
     store_of,
@@ -64,3 +65,14 @@ def list_(ctx: typer.Context, json_: JsonOpt = False) -> None:
             ["bot_id", "name", "created_at"],
             [(b.bot_id, b.name, b.created_at) for b in bots],
         )
+
+
+@app.command("history")
+def history(ctx: typer.Context, bot_id: str, json_: JsonOpt = False) -> None:
+    """Every change, oldest first, with version, actor, time and position.
+
+    Example: boternity-store bots history bot-1
+    """
+    with store_of(ctx, read_only=True) as store:
+        found = store.bots.history(bot_id)
+    print_events(found, json_)

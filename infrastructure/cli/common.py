@@ -142,3 +142,32 @@ def print_table(
 def print_model(value: Any) -> None:
     for name, field in value.model_dump(mode="json").items():
         console.print(f"[bold]{name}[/bold]: {json.dumps(field, ensure_ascii=False)}")
+
+
+def print_events(events: Sequence[Any], json_: bool) -> None:
+    """A per-thing history: one JSON object per line, or one line per event."""
+    if json_:
+        for event in events:
+            typer.echo(json.dumps(to_jsonable(event), ensure_ascii=False))
+        return
+    if events and not hasattr(events[0], "data"):  # changes (kv), lives (bots)
+        rows = [to_jsonable(event) for event in events]
+        columns = [name for name in rows[0] if name not in ("bot_id", "key")]
+        print_table(
+            "history",
+            columns,
+            [[_cell_value(row[c]) for c in columns] for row in rows],
+        )
+        return
+    from boternity_store.infrastructure.cli.history import event_line
+
+    for event in events:
+        console.print(event_line(event), highlight=False, markup=False)
+
+
+def _cell_value(value: Any) -> Any:
+    return (
+        json.dumps(value, ensure_ascii=False)
+        if isinstance(value, dict | list)
+        else value
+    )

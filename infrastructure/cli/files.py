@@ -11,6 +11,7 @@ from boternity_store.infrastructure.cli.common import (
     ActorOpt,
     JsonOpt,
     print_deleted,
+    print_events,
     print_json,
     print_table,
     require_bot,
@@ -196,3 +197,16 @@ def _print_files(
         for row, f in zip(rows, files, strict=True):
             row.insert(0, f.bot_id)
     print_table(title, columns, rows)
+
+
+@app.command("history")
+def history(
+    ctx: typer.Context, bot_id: str, filename: str, json_: JsonOpt = False
+) -> None:
+    """Every change, oldest first, with version, actor, time and position.
+
+    Example: boternity-store files history bot-1 notes.md
+    """
+    with store_of(ctx, read_only=True) as store:
+        found = store.files.history(bot_id, filename)
+    print_events(found, json_)

@@ -12,6 +12,7 @@ from boternity_store.infrastructure.cli.common import (
     ActorOpt,
     JsonOpt,
     print_deleted,
+    print_events,
     print_json,
     print_model,
     read_json_argument,
@@ -110,3 +111,14 @@ def list_(
     else:
         for key in keys:
             typer.echo(key)
+
+
+@app.command("history")
+def history(ctx: typer.Context, bot_id: str, key: str, json_: JsonOpt = False) -> None:
+    """Every change, oldest first, with version, actor, time and position.
+
+    Example: boternity-store kv history bot-1 prefs
+    """
+    with store_of(ctx, read_only=True) as store:
+        found = store.kv.history(bot_id, key)
+    print_events(found, json_)

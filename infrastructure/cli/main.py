@@ -17,6 +17,7 @@ from boternity_store.infrastructure.cli import (
     bots,
     exit_codes,
     files,
+    history,
     kv,
     memories,
     projections,
@@ -39,6 +40,8 @@ app.add_typer(memories.app, name="memories")
 app.add_typer(audit.app, name="audit")
 app.add_typer(projections.app, name="projections")
 app.command("bench")(bench.bench)
+app.command("log")(history.log)
+app.command("show")(history.show)
 app.add_typer(providers.app, name="providers")
 
 ENV_DEBUG = "BOTERNITY_STORE_DEBUG"

@@ -11,6 +11,7 @@ from boternity_store.infrastructure.cli.common import (
     ActorOpt,
     JsonOpt,
     parse_json,
+    print_events,
     print_json,
     print_model,
     store_of,
@@ -157,3 +158,16 @@ def get(ctx: typer.Context, memory_id: str, json_: JsonOpt = False) -> None:
     if info is None:
         raise MemoryNotFound(memory_id)
     print_json(info) if json_ else print_model(info)
+
+
+@app.command("history")
+def history(
+    ctx: typer.Context, bot_id: str, memory_id: str, json_: JsonOpt = False
+) -> None:
+    """Every change, oldest first, with version, actor, time and position.
+
+    Example: boternity-store memories history bot-1 mem-1
+    """
+    with store_of(ctx, read_only=True) as store:
+        found = store.memories.history(bot_id, memory_id)
+    print_events(found, json_)

@@ -12,6 +12,7 @@ from boternity_store.infrastructure.cli import exit_codes
 from boternity_store.infrastructure.cli.common import (
     ActorOpt,
     JsonOpt,
+    print_events,
     print_json,
     store_of,
 )
@@ -191,3 +192,14 @@ def _after(now: datetime, seconds: float) -> datetime:
     if not 0 <= seconds <= 366 * 24 * 3600:
         raise InvalidInput("--retry-after must be between 0 and one year of seconds")
     return now + timedelta(seconds=seconds)
+
+
+@app.command("history")
+def history(ctx: typer.Context, name: str, json_: JsonOpt = False) -> None:
+    """Every change, oldest first, with version, actor, time and position.
+
+    Example: boternity-store providers history openai
+    """
+    with store_of(ctx, read_only=True) as store:
+        found = store.providers.history(name)
+    print_events(found, json_)

@@ -33,13 +33,15 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from boternity_store.infrastructure.eventstore.writer import WriteContext, Writer
+    from boternity_store.infrastructure.history import History
     from boternity_store.projections.files.queries import FileQueries
 
 
 class FilesCompat:
-    def __init__(self, writer: Writer, queries: FileQueries) -> None:
+    def __init__(self, writer: Writer, queries: FileQueries, history: History) -> None:
         self._writer = writer
         self._queries = queries
+        self._history = history
 
     def save_file(self, file: StorageFile, *, actor: str = "system") -> StorageFile:
         """Create a new file with ``file.id`` at version 1 (a higher version is a

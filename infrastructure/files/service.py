@@ -24,12 +24,14 @@ from boternity_store.infrastructure.files.commands import (
     live_file,
 )
 from boternity_store.infrastructure.files.compat import FilesCompat
+from boternity_store.infrastructure.stream_history import file_history
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     from boternity_store.domain import BotFile
     from boternity_store.infrastructure.eventstore.writer import WriteContext
+    from boternity_store.infrastructure.history import LoggedEvent
 
 INDEXER = "indexer"
 
@@ -145,6 +147,13 @@ class Files(FilesCompat):
             return storage_file(file)
 
         return self._writer.execute(command)
+
+    def history(self, bot_id: str, filename: str) -> list[LoggedEvent]:
+        """Every event of the name and of the files it named in the bot's
+        current life, oldest first: versions put, indexing steps, deletes.
+        BotNotFound if the bot is not live."""
+        check_identifier(bot_id, "bot_id")
+        return file_history(self._history, bot_id, check_filename(filename))
 
     def get_file(self, bot_id: str, filename: str) -> StorageFile | None:
         """The bot's current file of that name, or None."""

@@ -23,12 +23,14 @@ from boternity_store.domain.validation import (
 )
 from boternity_store.infrastructure.eventstore.driver_errors import public_api
 from boternity_store.infrastructure.memories.commands import perform
+from boternity_store.infrastructure.stream_history import memory_history
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from boternity_store.domain.memories.models import MemoryAuditEntry, MemoryInfo
     from boternity_store.infrastructure.eventstore.writer import WriteContext, Writer
+    from boternity_store.infrastructure.history import History, LoggedEvent
     from boternity_store.projections.memories.queries import MemoryAuditQueries
 
 
@@ -37,9 +39,12 @@ class Memories:
     """``store.memories``: add, delete, share, revoke and merge a bot's
     memories; every action writes its audit row in the same transaction."""
 
-    def __init__(self, writer: Writer, queries: MemoryAuditQueries) -> None:
+    def __init__(
+        self, writer: Writer, queries: MemoryAuditQueries, history: History
+    ) -> None:
         self._writer = writer
         self._queries = queries
+        self._history = history
 
     def add(
         self, bot_id: str, memory_id: str, *, actor: str, details: Any = None
@@ -89,6 +94,14 @@ class Memories:
         return self._run(
             MergeMemories, bot_id, memory_id, actor, details, source_ids=sources
         )
+
+    def history(self, bot_id: str, memory_id: str) -> list[LoggedEvent]:
+        """Every event of the memory in the bot's current life, oldest first
+        (added, shared, revoked, merged, deleted), with actor, time, position
+        and fields. BotNotFound if the bot is not live."""
+        check_identifier(bot_id, "bot_id")
+        check_identifier(memory_id, "memory_id")
+        return memory_history(self._history, bot_id, memory_id)
 
     def get(self, memory_id: str) -> MemoryInfo | None:
         """The memory's current status and shares, or None if it is unknown

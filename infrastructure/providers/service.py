@@ -19,9 +19,11 @@ from boternity_store.domain.providers.models import ProviderStatus, provider_sta
 from boternity_store.domain.providers.provider import SYSTEM, Provider
 from boternity_store.domain.validation import check_actor, check_identifier
 from boternity_store.infrastructure.eventstore.driver_errors import public_api
+from boternity_store.infrastructure.stream_history import provider_history
 
 if TYPE_CHECKING:
     from boternity_store.infrastructure.eventstore.writer import WriteContext, Writer
+    from boternity_store.infrastructure.history import History, LoggedEvent
     from boternity_store.projections.providers.queries import ProviderQueries
 
 Change = Callable[[Provider, datetime], None]
@@ -32,9 +34,12 @@ class Providers:
     """``store.providers``: each LLM provider's circuit breaker, which
     survives restarts: ask before a call, record its outcome, operate it."""
 
-    def __init__(self, writer: Writer, queries: ProviderQueries) -> None:
+    def __init__(
+        self, writer: Writer, queries: ProviderQueries, history: History
+    ) -> None:
         self._writer = writer
         self._queries = queries
+        self._history = history
 
     def allow_request(self, name: str) -> bool:
         """Whether a call to ``name`` may go out now. Closed: True, nothing is
@@ -140,6 +145,11 @@ class Providers:
             provider.change_policy(policy, actor=actor, at=at)
 
         return self._change(name, actor, change)
+
+    def history(self, name: str) -> list[LoggedEvent]:
+        """Every event of the provider's breaker, oldest first: calls recorded,
+        transitions, operator actions, policy changes."""
+        return provider_history(self._history, check_identifier(name, "provider name"))
 
     def status(self, name: str) -> ProviderStatus | None:
         """The provider's recorded status, or None if it has no history."""
