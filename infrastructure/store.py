@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import replace
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from boternity_store.domain.errors import BotNotFound, InvalidInput
 from boternity_store.domain.providers.input import check_moment
@@ -34,6 +34,10 @@ from boternity_store.infrastructure.eventstore.event_log import ApplicationEvent
 from boternity_store.infrastructure.eventstore.eventsourcing_seam import (
     EventStoreApplication,
 )
+from boternity_store.infrastructure.eventstore.log_copy import (
+    import_records,
+    records_of,
+)
 from boternity_store.infrastructure.eventstore.open_checks import (
     checked,
     tidy_side_files,
@@ -55,7 +59,7 @@ from boternity_store.projections import ProjectionRunner
 from boternity_store.projections.engine.operations import ProjectionOperations
 from boternity_store.projections.engine.timestamps import to_text
 from boternity_store.projections.events.projection import EventIndexProjection
-from boternity_store.projections.events.queries import EventIndexQueries
+from boternity_store.projections.events.queries import EventFilter, EventIndexQueries
 
 if TYPE_CHECKING:
     from boternity_store.infrastructure.config import StoreConfig
@@ -189,6 +193,37 @@ class Store(AbstractContextManager["Store"]):
             bot_id=bot_id,
             max_value_bytes=self._max_value_bytes,
         )
+
+    def export_events(
+        self, *, bot_id: str | None = None, since: datetime | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """The log as JSON-able records, in log order: each event verbatim
+        (position, stream_id, stream_version, topic, state). With ``bot_id``
+        or ``since``, only those events (order kept; positions are the
+        source's)."""
+        head = self.history.head()
+        positions = None
+        if bot_id is not None or since is not None:
+            where = EventFilter(
+                bot_id=None if bot_id is None else check_identifier(bot_id, "bot_id"),
+                since=None if since is None else to_text(check_moment(since, "since")),
+            )
+            positions = self._index.positions(where, limit=2**63 - 1)
+        with translated():
+            yield from records_of(self._app, positions, head)
+
+    def import_events(self, records: Iterable[object]) -> int:
+        """Append exported records to this store, which must be empty, in their
+        order; then project them. Returns how many were imported."""
+        with translated():
+            self._appender.before_decide()  # a read-only store refuses here
+            if self.history.head() != 0:
+                raise InvalidInput("import needs an empty store: this one has events")
+            with self._writer.exclusive():
+                count = import_records(self._app, records)
+                self._app.forget_cache()
+            self._runner.catch_up(to_head=True)
+            return count
 
     def _rebuild_changed_schemas(self) -> None:
         for projection in self._runner.ensure_schema():

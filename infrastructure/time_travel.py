@@ -16,7 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from boternity_store.domain.errors import ReadOnlyView
+from boternity_store.domain.errors import InvalidInput, ReadOnlyView
 from boternity_store.infrastructure.eventstore.driver_errors import translated
 from boternity_store.infrastructure.eventstore.engines import make_scratch_engine
 from boternity_store.infrastructure.eventstore.writer import Writer
@@ -146,6 +146,23 @@ class StoreView:
         self.memories, self.audit = parts.memories, parts.audit
         self.providers = parts.providers
         self.provider_health = parts.provider_health
+
+    def save_as(self, path: str | Path) -> Path:
+        """Write the view's read tables to a standalone SQLite file that
+        ``sqlite3`` or any SQL tool opens; the file must not exist."""
+        target = Path(path).resolve()
+        if target.exists():
+            raise InvalidInput(f"{target} exists: choose a new file")
+        if not target.parent.is_dir():
+            raise InvalidInput(f"folder {target.parent} does not exist")
+        with translated():
+            raw = self._engine.raw_connection()  # VACUUM runs outside a transaction
+            try:
+                driver: Any = raw.driver_connection
+                driver.execute("VACUUM INTO ?", (str(target),))
+            finally:
+                raw.close()
+        return target
 
     def close(self) -> None:
         fast_reads = getattr(self, "_fast_reads", None)

@@ -19,6 +19,7 @@ from boternity_store.infrastructure.cli import (
     files,
     history,
     kv,
+    log_files,
     memories,
     projections,
     providers,
@@ -42,6 +43,9 @@ app.add_typer(projections.app, name="projections")
 app.command("bench")(bench.bench)
 app.command("log")(history.log)
 app.command("show")(history.show)
+app.command("replay")(log_files.replay)
+app.command("export")(log_files.export)
+app.command("import")(log_files.import_)
 app.add_typer(providers.app, name="providers")
 
 ENV_DEBUG = "BOTERNITY_STORE_DEBUG"

@@ -165,6 +165,12 @@ class Writer:
         self._batch.append(_Slot(command))
         return result
 
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold off this process's writes (an import appends meanwhile)."""
+        with self._lock:
+            yield
+
     def pending(self) -> WriteContext | None:
         """The open batch's context, for the thread running the batch (reads in
         the batch lay it over the read tables)."""

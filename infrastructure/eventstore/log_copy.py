@@ -1,0 +1,92 @@
+"""The log as portable records, and back: ``export`` writes each stored event
+verbatim (stream, version, topic and its serialised state) in log order;
+``import`` appends such records to an empty store in the same order, through
+the recorder's public ``insert_events``, then the projections catch up."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
+
+from boternity_store.domain.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from eventsourcing.persistence import Notification
+
+    from boternity_store.infrastructure.eventstore.eventsourcing_seam import (
+        EventStoreApplication,
+    )
+
+IMPORT_BATCH = 1000
+
+
+def as_record(notification: Notification) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "position": notification.id,
+        "stream_id": str(notification.originator_id),
+        "stream_version": notification.originator_version,
+        "topic": notification.topic,
+    }
+    try:
+        record["state"] = notification.state.decode("utf-8")
+    except UnicodeDecodeError:  # compressed or encrypted: kept as bytes
+        record["state_b64"] = base64.b64encode(notification.state).decode("ascii")
+    return record
+
+
+def records_of(
+    app: EventStoreApplication, positions: Sequence[int] | None, head: int
+) -> Iterator[dict[str, Any]]:
+    """Every record in log order, or those at ``positions``."""
+    recorder = app.recorder
+    if positions is None:
+        after = 0
+        while after < head:
+            page = recorder.select_notifications(start=after + 1, limit=1000)
+            if not page:
+                return
+            yield from (as_record(n) for n in page)
+            after = page[-1].id
+        return
+    for position in positions:
+        for notification in recorder.select_notifications(start=position, limit=1):
+            yield as_record(notification)
+
+
+def stored_event(record: object, line: int) -> StoredEvent:
+    if not isinstance(record, dict):
+        raise InvalidInput(f"record {line}: not a JSON object")
+    try:
+        if "state_b64" in record:
+            state = base64.b64decode(record["state_b64"], validate=True)
+        else:
+            state = str(record["state"]).encode("utf-8")
+        return StoredEvent(
+            originator_id=UUID(str(record["stream_id"])),
+            originator_version=int(record["stream_version"]),
+            topic=str(record["topic"]),
+            state=state,
+        )
+    except (KeyError, ValueError, TypeError) as error:
+        raise InvalidInput(f"record {line}: {type(error).__name__}: {error}") from None
+
+
+def import_records(app: EventStoreApplication, records: Iterable[object]) -> int:
+    """Append the records in order; returns how many. The caller checks the
+    store is empty and projects them afterwards."""
+    batch: list[StoredEvent] = []
+    count = 0
+    for line, record in enumerate(records, start=1):
+        batch.append(stored_event(record, line))
+        if len(batch) == IMPORT_BATCH:
+            app.recorder.insert_events(batch)
+            count += len(batch)
+            batch = []
+    if batch:
+        app.recorder.insert_events(batch)
+        count += len(batch)
+    return count
