@@ -68,9 +68,11 @@ def test_import_refuses_a_store_that_has_events(source: Store, tmp_path: Path) -
     records = list(source.export_events())
     with pytest.raises(InvalidInput, match="empty store"):
         source.import_events(records)
-    with open_store(f"sqlite:///{tmp_path / 'bad.db'}") as empty:
-        with pytest.raises(InvalidInput, match="record 2"):
-            empty.import_events([records[0], {"topic": "x"}])
+    with (
+        open_store(f"sqlite:///{tmp_path / 'bad.db'}") as empty,
+        pytest.raises(InvalidInput, match="record 2"),
+    ):
+        empty.import_events([records[0], {"topic": "x"}])
 
 
 def test_cli_export_import_and_replay(
