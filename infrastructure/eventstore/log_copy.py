@@ -76,17 +76,11 @@ def stored_event(record: object, line: int) -> StoredEvent:
 
 
 def import_records(app: EventStoreApplication, records: Iterable[object]) -> int:
-    """Append the records in order; returns how many. The caller checks the
-    store is empty and projects them afterwards."""
-    batch: list[StoredEvent] = []
-    count = 0
-    for line, record in enumerate(records, start=1):
-        batch.append(stored_event(record, line))
-        if len(batch) == IMPORT_BATCH:
-            app.recorder.insert_events(batch)
-            count += len(batch)
-            batch = []
-    if batch:
-        app.recorder.insert_events(batch)
-        count += len(batch)
-    return count
+    """Append the records in order; returns how many. Every record is checked
+    before the first is written, so a bad one leaves the store empty (the
+    records are held in memory meanwhile). The caller checks the store is
+    empty and projects them afterwards."""
+    events = [stored_event(record, line) for line, record in enumerate(records, 1)]
+    for start in range(0, len(events), IMPORT_BATCH):
+        app.recorder.insert_events(events[start : start + IMPORT_BATCH])
+    return len(events)
