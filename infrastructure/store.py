@@ -23,6 +23,7 @@ from boternity_store.infrastructure.config import (
     parse_url,
     resolve_url,
 )
+from boternity_store.infrastructure.diff import StoreDiff, diff_views
 from boternity_store.infrastructure.eventstore.append import (
     Appender,
     OneTransactionAppend,
@@ -193,6 +194,39 @@ class Store(AbstractContextManager["Store"]):
             bot_id=bot_id,
             max_value_bytes=self._max_value_bytes,
         )
+
+    def diff(
+        self,
+        from_: int | datetime,
+        to: int | datetime | None = None,
+        *,
+        bot_id: str | None = None,
+    ) -> StoreDiff:
+        """What changed between two points (positions, or times: the last event
+        at or before each; ``to`` defaults to now): bots registered and deleted,
+        keys, files and provider breakers before and after, and the memory
+        actions between. With ``bot_id``, that bot only (and the providers)."""
+        views = []
+        try:
+            for point in (from_, to):
+                at_time = isinstance(point, datetime)
+                views.append(
+                    self.at(
+                        None if at_time else point,  # type: ignore[arg-type]
+                        timestamp=point if at_time else None,  # type: ignore[arg-type]
+                        bot_id=bot_id,
+                    )
+                )
+            before, after = views
+            if before.position > after.position:
+                raise InvalidInput(
+                    f"from ({before.position}) is after to ({after.position})"
+                )
+            with translated():
+                return diff_views(before, after, bot_id)
+        finally:
+            for view in views:
+                view.close()
 
     def export_events(
         self, *, bot_id: str | None = None, since: datetime | None = None

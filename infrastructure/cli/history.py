@@ -193,3 +193,28 @@ def _state(view: Any, bot_id: str) -> dict[str, Any]:
         state["audit"] = to_jsonable(view.audit.get_for_bot(bot_id, limit=20))
         state["files"] = to_jsonable(view.files.list_files(bot_id))
     return state
+
+
+def diff(
+    ctx: typer.Context,
+    from_: Annotated[str, typer.Argument(metavar="FROM", help="WHEN to compare from.")],
+    to: Annotated[
+        str | None, typer.Argument(metavar="[TO]", help="WHEN to compare to (now).")
+    ] = None,
+    bot: Annotated[str | None, typer.Option("--bot", help="Only this bot.")] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """What changed between two points: bots, keys (old -> new), files,
+    breakers, and the memory actions between.
+
+    Example: boternity-store diff -2h --bot bot-1
+    """
+    with store_of(ctx, read_only=True) as store:
+        now = store.now()
+        start = parse_when(from_, now)
+        end = None if to is None else parse_when(to, now)
+        found = store.diff(start, end, bot_id=bot)
+    if json_:
+        print_json(found)
+    else:
+        console.print(found.describe(), highlight=False, markup=False)

@@ -203,3 +203,18 @@ def history(ctx: typer.Context, name: str, json_: JsonOpt = False) -> None:
     with store_of(ctx, read_only=True) as store:
         found = store.providers.history(name)
     print_events(found, json_)
+
+
+@app.command("explain")
+def explain(ctx: typer.Context, name: str, json_: JsonOpt = False) -> None:
+    """Why the breaker is in its state: the transition and the events behind it.
+
+    Example: boternity-store providers explain openai
+    """
+    with store_of(ctx, read_only=True) as store:
+        found = store.providers.explain(name)
+    if json_:
+        print_json(found)
+        return
+    typer.echo(found.text)
+    print_events(found.events, False)

@@ -19,6 +19,10 @@ from boternity_store.domain.providers.models import ProviderStatus, provider_sta
 from boternity_store.domain.providers.provider import SYSTEM, Provider
 from boternity_store.domain.validation import check_actor, check_identifier
 from boternity_store.infrastructure.eventstore.driver_errors import public_api
+from boternity_store.infrastructure.providers.explain import (
+    BreakerExplanation,
+    explain,
+)
 from boternity_store.infrastructure.stream_history import provider_history
 
 if TYPE_CHECKING:
@@ -150,6 +154,18 @@ class Providers:
         """Every event of the provider's breaker, oldest first: calls recorded,
         transitions, operator actions, policy changes."""
         return provider_history(self._history, check_identifier(name, "provider name"))
+
+    def explain(self, name: str) -> BreakerExplanation:
+        """Why the breaker is in its current state: the transition that put it
+        there (opened after which failures, forced by whom and why, ...), the
+        events that led to it, as data and as ``text``. ProviderNotFound if
+        the provider has no history."""
+        check_identifier(name, "provider name")
+        status = self.status(name)
+        if status is None:
+            raise ProviderNotFound(name)
+        events = provider_history(self._history, name)
+        return explain(name, status.circuit_state, events)
 
     def status(self, name: str) -> ProviderStatus | None:
         """The provider's recorded status, or None if it has no history."""
