@@ -26,6 +26,13 @@ def bench(
     url: Annotated[
         str | None, typer.Option(help="SQLite URL whose folder holds the bench files.")
     ] = None,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            help="The debugging figures (history, views, replay) instead; "
+            "--events sets the store size (default 1,000,000 over 1,000 bots)."
+        ),
+    ] = False,
     json_: JsonOpt = False,
 ) -> None:
     """Measure writes, batches, reads, rebuild and reopen against plain CRUD.
@@ -51,13 +58,25 @@ def bench(
         if not json_:
             console.print(f"[dim]… {step}[/dim]")
 
-    figures = run_bench(folder, sizes, report)
+    if debug:
+        from boternity_store.infrastructure.bench.debug import run_debug_bench
+
+        count = events or (20_000 if quick else 1_000_000)
+        figures = run_debug_bench(folder, count, max(count // 1000, 10), report)
+    else:
+        figures = run_bench(folder, sizes, report)
     if json_:
         typer.echo(as_json(figures))
     else:
+        title = (
+            "boternity-store bench --debug (ours vs a baseline)"
+            if debug
+            else "boternity-store bench (ours vs the seed's CRUD design)"
+        )
+        baseline = "baseline" if debug else "CRUD / floor"
         print_table(
-            "boternity-store bench (ours vs the seed's CRUD design)",
-            ["figure", "unit", "ours", "CRUD / floor", "ratio", "target", "met"],
+            title,
+            ["figure", "unit", "ours", baseline, "ratio", "target", "met"],
             [_row(f) for f in figures],
         )
 

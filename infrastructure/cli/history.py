@@ -4,6 +4,8 @@ bot's whole state at a point."""
 from __future__ import annotations
 
 import json
+import sys
+import time
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -44,6 +46,14 @@ def log(
     since: WhenOpt = None,
     until: WhenOpt = None,
     limit: Annotated[int, typer.Option(help="At most this many events.")] = 50,
+    follow: Annotated[
+        bool,
+        typer.Option(
+            "--follow",
+            help="Then keep printing new events as they are logged (Ctrl-C"
+            " stops); without --since it starts with the last --limit events.",
+        ),
+    ] = False,
     json_: JsonOpt = False,
 ) -> None:
     """The timeline: time, position, actor, type and what changed, oldest first.
@@ -51,13 +61,34 @@ def log(
     Example: boternity-store log --bot bot-1 --since -2h
     """
     with store_of(ctx, read_only=True) as store:
-        events = _events(store, bot, key, type_, actor, since, until, limit)
-    if json_:  # one object per line, for jq and friends
-        for event in events:
-            typer.echo(json.dumps(to_jsonable(event), ensure_ascii=False))
-        return
+        tail = follow and since is None
+        events = _events(store, bot, key, type_, actor, since, until, limit, tail=tail)
+        _emit(events, json_)
+        if not follow:
+            return
+        last = events[-1].position if events else store.history.head()
+        try:
+            while True:
+                time.sleep(FOLLOW_POLL_S)  # polling the log: nothing to wait on
+                new = _events(
+                    store, bot, key, type_, actor, None, until, 1000, after=last
+                )
+                _emit(new, json_)
+                last = new[-1].position if new else last
+        except KeyboardInterrupt:
+            return
+
+
+FOLLOW_POLL_S = 0.5
+
+
+def _emit(events: list[LoggedEvent], json_: bool) -> None:
     for event in events:
-        console.print(event_line(event), highlight=False, markup=False)
+        if json_:  # one object per line, for jq and friends
+            typer.echo(json.dumps(to_jsonable(event), ensure_ascii=False))
+        else:
+            console.print(event_line(event), highlight=False, markup=False)
+    sys.stdout.flush()
 
 
 def _events(
@@ -69,10 +100,17 @@ def _events(
     since: str | None,
     until: str | None,
     limit: int,
+    *,
+    tail: bool = False,
+    after: int | None = None,
 ) -> list[LoggedEvent]:
     from boternity_store.domain.errors import InvalidInput
 
     arguments: dict[str, Any] = {"bot_id": bot, "actor": actor, "limit": limit}
+    if after is not None:
+        arguments["after"] = after
+    elif tail:  # the last `limit` events
+        arguments["before"] = store.history.head() + 1
     if types:
         arguments["types"] = types
     if key is not None:

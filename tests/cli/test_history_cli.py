@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -104,3 +105,44 @@ def test_each_group_has_a_history(capsys: Capsys, url: str) -> None:
     assert [life["incarnation"] for life in lines(out)] == [1]
     code, out, _ = run(capsys, url, "kv", "history", "bot-1", "prefs")
     assert code == 0 and "mallory" in out
+
+
+def test_log_follow_prints_new_events_as_they_are_logged(url: str) -> None:
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    command = Path(sys.executable).parent / "boternity-store"
+    follower = subprocess.Popen(
+        [str(command), "--url", url, "log", "--follow", "--limit", "1", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        first = json.loads(read_line(follower))  # the last event so far
+        with open_store(url) as store:
+            store.kv.set("bot-1", "later", 1, actor="late-writer")
+        new = json.loads(read_line(follower))  # waits until it is printed
+        assert (new["actor"], new["position"]) == ("late-writer", first["position"] + 1)
+    finally:
+        follower.send_signal(signal.SIGINT)
+        assert follower.wait(timeout=30) == 0
+
+
+def read_line(process: Any, timeout: float = 30) -> str:
+    """The process's next line of output; fails (rather than hangs) if none
+    comes within ``timeout`` seconds."""
+    import queue
+    import threading
+
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(
+        target=lambda: lines.put(process.stdout.readline()), daemon=True
+    ).start()
+    try:
+        return lines.get(timeout=timeout)
+    except queue.Empty:
+        process.kill()
+        raise AssertionError(f"no output within {timeout} s") from None
