@@ -155,17 +155,25 @@ class Store(AbstractContextManager["Store"]):
         *,
         timestamp: datetime | None = None,
         bot_id: str | None = None,
+        providers: bool = True,
     ) -> StoreView:
         """The store as it was after the event at ``position`` (or the last event
         recorded at or before ``timestamp``; default: now), as a read-only view
         with the same read API. With ``bot_id``, only that bot's events (and the
-        providers') are replayed, so the cost grows with the bot's history, not
-        the store's. Close it (or use ``with``) when done."""
+        providers', unless ``providers=False``) are replayed, so the cost grows
+        with the bot's history, not the store's. Close it (or use ``with``)
+        when done."""
+        if not isinstance(providers, bool):
+            raise InvalidInput(f"providers must be True or False, got {providers!r}")
         with translated():
-            return self._view(position, timestamp, bot_id)
+            return self._view(position, timestamp, bot_id, providers)
 
     def _view(
-        self, position: int | None, timestamp: datetime | None, bot_id: str | None
+        self,
+        position: int | None,
+        timestamp: datetime | None,
+        bot_id: str | None,
+        providers: bool = True,
     ) -> StoreView:
         head = self.history.head()
         if position is not None and timestamp is not None:
@@ -192,6 +200,7 @@ class Store(AbstractContextManager["Store"]):
             clock=self.now,
             position=position,
             bot_id=bot_id,
+            with_providers=providers,
             max_value_bytes=self._max_value_bytes,
         )
 

@@ -95,9 +95,11 @@ class StoreView:
         position: int,
         bot_id: str | None,
         max_value_bytes: int,
+        with_providers: bool = True,
     ) -> None:
         self.position = position
         self.bot_id = bot_id
+        self._with_providers = with_providers
         self._folder = tempfile.mkdtemp(prefix="boternity-view-")
         self._engine = make_scratch_engine(str(Path(self._folder) / "view.db"))
         try:
@@ -120,7 +122,7 @@ class StoreView:
             positions = index.positions(
                 EventFilter(bot_id=self.bot_id, before=self.position + 1),
                 limit=ALL,
-                or_without_bot=True,
+                or_without_bot=self._with_providers,
             )
         projections = StoreProjections.new()
         runner = ProjectionRunner(

@@ -163,3 +163,12 @@ def test_bad_view_arguments_are_invalid_input(
 def test_a_view_of_an_unknown_bot_is_bot_not_found(any_store: Store) -> None:
     with pytest.raises(BotNotFound):
         any_store.at(bot_id="ghost")
+
+
+def test_a_bot_view_leaves_the_providers_out_when_asked(any_store: Store) -> None:
+    any_store.providers.record_failure("openai", error="503")
+    with any_store.at(bot_id="bot-1") as view:
+        assert [p.name for p in view.providers.list()] == ["openai"]
+    with any_store.at(bot_id="bot-1", providers=False) as view:
+        assert view.providers.list() == []
+        assert view.bots.get("bot-1") is not None
