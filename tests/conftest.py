@@ -85,6 +85,14 @@ def bot(store: Store) -> str:
 PG_ENV = "BOTERNITY_TEST_POSTGRES_URL"
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_url(request: pytest.FixtureRequest, db_url: str) -> str:
+    """A fresh, empty database on each backend in turn."""
+    if request.param == "sqlite":
+        return db_url
+    return str(request.getfixturevalue("pg_url"))
+
+
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A fresh, empty PostgreSQL database for one test (dropped afterwards)."""

@@ -142,10 +142,9 @@ def _fail_indexing(store: Store, error: str) -> Any:
     return store.files.mark_index_failed(file.id, error=error)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_store(request: pytest.FixtureRequest, db_url: str) -> Iterator[Store]:
-    url = request.getfixturevalue("pg_url") if request.param == "postgresql" else db_url
-    with open_store(url) as store:
+@pytest.fixture
+def any_store(any_url: str) -> Iterator[Store]:
+    with open_store(any_url) as store:
         store.bots.register("bot-1", actor="t")
         store.files.put("bot-1", "f.txt", size_bytes=1, actor="t")
         yield store

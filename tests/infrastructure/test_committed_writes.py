@@ -12,13 +12,6 @@ from sqlalchemy.exc import OperationalError
 from boternity_store.infrastructure import open_store
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_url(request: pytest.FixtureRequest, db_url: str) -> str:
-    if request.param == "sqlite":
-        return db_url
-    return str(request.getfixturevalue("pg_url"))
-
-
 def test_a_write_succeeds_when_projecting_it_after_its_commit_fails(
     any_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -18,12 +18,9 @@ from tests.cli.cli_run import run
 from tests.conftest import FakeClock
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_store(
-    request: pytest.FixtureRequest, db_url: str, clock: FakeClock
-) -> Iterator[Store]:
-    url = request.getfixturevalue("pg_url") if request.param == "postgresql" else db_url
-    with open_store(url, clock=clock) as store:
+@pytest.fixture
+def any_store(any_url: str, clock: FakeClock) -> Iterator[Store]:
+    with open_store(any_url, clock=clock) as store:
         store.bots.register("bot-1", actor="admin")
         store.kv.set("bot-1", "prefs", {"tone": "warm"}, actor="alice")
         store.kv.set("bot-1", "gone", 1, actor="alice")

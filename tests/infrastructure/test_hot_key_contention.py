@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import multiprocessing
 
-import pytest
-
 from boternity_store.infrastructure import open_store
 
 PROCESSES, WRITES = 8, 40
@@ -19,15 +17,9 @@ def write_hot_key(url: str, worker: int) -> int:
     return WRITES
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_url(request: pytest.FixtureRequest, db_url: str) -> str:
-    url = request.getfixturevalue("pg_url") if request.param == "postgresql" else db_url
-    with open_store(url) as store:
-        store.bots.register("bot-1")
-    return url
-
-
 def test_eight_processes_on_one_key_all_land(any_url: str) -> None:
+    with open_store(any_url) as store:
+        store.bots.register("bot-1")
     with multiprocessing.get_context("spawn").Pool(PROCESSES) as pool:
         done = pool.starmap(write_hot_key, [(any_url, i) for i in range(PROCESSES)])
     assert sum(done) == PROCESSES * WRITES  # a WriteConflict would have raised

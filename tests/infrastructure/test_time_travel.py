@@ -79,12 +79,9 @@ commands: st.SearchStrategy[Command] = st.one_of(
 )  # fmt: skip
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_store(
-    request: pytest.FixtureRequest, db_url: str, clock: FakeClock
-) -> Iterator[Store]:
-    url = request.getfixturevalue("pg_url") if request.param == "postgresql" else db_url
-    with open_store(url, clock=clock) as store:
+@pytest.fixture
+def any_store(any_url: str, clock: FakeClock) -> Iterator[Store]:
+    with open_store(any_url, clock=clock) as store:
         for bot in BOTS:
             store.bots.register(bot, actor="admin")
         yield store

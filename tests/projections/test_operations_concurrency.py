@@ -32,13 +32,6 @@ def fill(store: Store, writes: int = 40) -> None:
         store.kv.set("b", f"k{i % 7}", i)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_url(request: pytest.FixtureRequest, db_url: str) -> str:
-    if request.param == "sqlite":
-        return db_url
-    return str(request.getfixturevalue("pg_url"))
-
-
 def test_a_rebuild_killed_midway_is_reported_abandoned_not_running(
     any_url: str,
 ) -> None:
