@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from boternity_store.domain.errors import InvalidInput
+from boternity_store.domain.validation import check_finite_number
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
@@ -35,11 +36,10 @@ def resolve_url(url: str | None) -> str:
 
 def check_timeout(value: object, what: str) -> float:
     """Seconds: a finite number > 0 (at most a day)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InvalidInput(f"{what} must be a number of seconds, got {value!r}")
-    if not 0 < value <= 86_400:
-        raise InvalidInput(f"{what} must be > 0 and <= 86400 seconds, got {value!r}")
-    return float(value)
+    seconds = check_finite_number(value, what, maximum=86_400)
+    if seconds == 0:
+        raise InvalidInput(f"{what} must be > 0 seconds")
+    return seconds
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,26 @@ class ReadApi:
     fast_reads: FastReads
 
 
+class HasReadApi:
+    """The read API as attributes: what a Store and a view of its past share."""
+
+    bots: Bots
+    kv: Kv
+    files: Files
+    memories: Memories
+    audit: AuditLog
+    providers: Providers
+    provider_health: ProviderHealthStore
+    _fast_reads: FastReads
+
+    def _use(self, parts: ReadApi) -> None:
+        self._fast_reads = parts.fast_reads
+        self.bots, self.kv, self.files = parts.bots, parts.kv, parts.files
+        self.memories, self.audit = parts.memories, parts.audit
+        self.providers = parts.providers
+        self.provider_health = parts.provider_health
+
+
 def build_read_api(
     writer: Writer,
     engine: Engine,
@@ -89,7 +109,7 @@ def build_read_api(
             writer,
             KvQueries(engine, projections.kv, fast_reads),
             max_value_bytes=max_value_bytes,
-            past=KeyHistory(history, bot_queries),
+            past=KeyHistory(history),
         ),
         files=Files(writer, FileQueries(engine, projections.files), history),
         memories=Memories(writer, memory_queries, history),

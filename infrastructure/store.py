@@ -54,7 +54,11 @@ from boternity_store.infrastructure.eventstore.store_locks import (
 )
 from boternity_store.infrastructure.eventstore.writer import Writer
 from boternity_store.infrastructure.history import History
-from boternity_store.infrastructure.read_api import StoreProjections, build_read_api
+from boternity_store.infrastructure.read_api import (
+    HasReadApi,
+    StoreProjections,
+    build_read_api,
+)
 from boternity_store.infrastructure.time_travel import StoreView
 from boternity_store.projections import ProjectionRunner
 from boternity_store.projections.engine.operations import ProjectionOperations
@@ -73,7 +77,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class Store(AbstractContextManager["Store"]):
+class Store(HasReadApi, AbstractContextManager["Store"]):
     """One open store (from :func:`open_store`; a context manager).
 
     Its parts: ``bots``, ``kv``, ``memories`` and ``audit``, ``providers`` and
@@ -122,7 +126,7 @@ class Store(AbstractContextManager["Store"]):
                 self._rebuild_changed_schemas()
         self._appender: Appender
         if read_only:
-            self._appender = RefusingAppender(config)
+            self._appender = RefusingAppender.for_store(config)
         else:
             self._runner.catch_up()
             self._appender = (
@@ -135,18 +139,15 @@ class Store(AbstractContextManager["Store"]):
         self._event_log = event_log
         self._index = EventIndexQueries(self._read_engine, event_index)
         self.history = History(event_log, self._index)
-        parts = build_read_api(
-            self._writer,
-            self._read_engine,
-            self._projections,
-            self.history,
-            max_value_bytes=max_value_bytes,
+        self._use(
+            build_read_api(
+                self._writer,
+                self._read_engine,
+                self._projections,
+                self.history,
+                max_value_bytes=max_value_bytes,
+            )
         )
-        self._fast_reads = parts.fast_reads
-        self.bots, self.kv, self.files = parts.bots, parts.kv, parts.files
-        self.memories, self.audit = parts.memories, parts.audit
-        self.providers = parts.providers
-        self.provider_health = parts.provider_health
         self._max_value_bytes = max_value_bytes
 
     def at(
@@ -167,6 +168,14 @@ class Store(AbstractContextManager["Store"]):
             raise InvalidInput(f"providers must be True or False, got {providers!r}")
         with translated():
             return self._view(position, timestamp, bot_id, providers)
+
+    def at_point(
+        self, point: int | datetime | None, *, bot_id: str | None = None
+    ) -> StoreView:
+        """:meth:`at` for a point that is a position or a time (None: now)."""
+        if isinstance(point, datetime):
+            return self.at(timestamp=point, bot_id=bot_id)
+        return self.at(point, bot_id=bot_id)
 
     def _view(
         self,
@@ -215,17 +224,10 @@ class Store(AbstractContextManager["Store"]):
         at or before each; ``to`` defaults to now): bots registered and deleted,
         keys, files and provider breakers before and after, and the memory
         actions between. With ``bot_id``, that bot only (and the providers)."""
-        views = []
+        views: list[StoreView] = []
         try:
             for point in (from_, to):
-                at_time = isinstance(point, datetime)
-                views.append(
-                    self.at(
-                        None if at_time else point,  # type: ignore[arg-type]
-                        timestamp=point if at_time else None,  # type: ignore[arg-type]
-                        bot_id=bot_id,
-                    )
-                )
+                views.append(self.at_point(point, bot_id=bot_id))
             before, after = views
             if before.position > after.position:
                 raise InvalidInput(

@@ -7,24 +7,50 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from boternity_store.domain.bots.bot import Bot
 from boternity_store.domain.errors import BotNotFound
 from boternity_store.domain.files.bot_file import BotFile
 from boternity_store.domain.files.names import FileName
 from boternity_store.domain.memories.memory import Memory
+from boternity_store.domain.models import BotLife
 from boternity_store.domain.providers.provider import Provider
 
 if TYPE_CHECKING:
     from boternity_store.infrastructure.history import History, LoggedEvent
 
 
+def bot_lives(history: History, bot_id: str) -> list[BotLife]:
+    """The bot id's lives, oldest first, from its stream."""
+    lives: list[BotLife] = []
+    for event in history.stream(str(Bot.create_id(bot_id))):
+        if event.type in ("Bot.Registered", "Bot.Reregistered"):
+            lives.append(
+                BotLife(
+                    bot_id=bot_id,
+                    incarnation=int(event.data.get("incarnation", 1)),
+                    name=event.data.get("name"),
+                    registered_at=event.timestamp,
+                    registered_by=event.actor or "",
+                    registered_position=event.position,
+                )
+            )
+        elif event.type == "Bot.Deleted" and lives:
+            lives[-1] = lives[-1].model_copy(
+                update={
+                    "deleted_at": event.timestamp,
+                    "deleted_by": event.actor,
+                    "deleted_position": event.position,
+                }
+            )
+    return lives
+
+
 def current_life(history: History, bot_id: str) -> tuple[int, int]:
     """(incarnation, position of its registration) of the live bot."""
-    for event in reversed(history.stream(_bot_stream(bot_id))):
-        if event.type == "Bot.Deleted":
-            break
-        if event.type in ("Bot.Registered", "Bot.Reregistered"):
-            return int(event.data.get("incarnation", 1)), event.position
-    raise BotNotFound(bot_id)
+    lives = bot_lives(history, bot_id)
+    if not lives or lives[-1].deleted_position is not None:
+        raise BotNotFound(bot_id)
+    return lives[-1].incarnation, lives[-1].registered_position
 
 
 def memory_history(history: History, bot_id: str, memory_id: str) -> list[LoggedEvent]:
@@ -49,9 +75,3 @@ def file_history(history: History, bot_id: str, filename: str) -> list[LoggedEve
 
 def provider_history(history: History, name: str) -> list[LoggedEvent]:
     return history.stream(str(Provider.create_id(name)))
-
-
-def _bot_stream(bot_id: str) -> str:
-    from boternity_store.domain.bots.bot import Bot
-
-    return str(Bot.create_id(bot_id))

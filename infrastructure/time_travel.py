@@ -19,9 +19,14 @@ from typing import TYPE_CHECKING, Any
 from boternity_store.domain.errors import InvalidInput, ReadOnlyView
 from boternity_store.infrastructure.eventstore.driver_errors import translated
 from boternity_store.infrastructure.eventstore.engines import make_scratch_engine
+from boternity_store.infrastructure.eventstore.read_only import RefusingAppender
 from boternity_store.infrastructure.eventstore.writer import Writer
 from boternity_store.infrastructure.history import History
-from boternity_store.infrastructure.read_api import StoreProjections, build_read_api
+from boternity_store.infrastructure.read_api import (
+    HasReadApi,
+    StoreProjections,
+    build_read_api,
+)
 from boternity_store.projections.engine.projection import Positioned
 from boternity_store.projections.engine.runner import ProjectionRunner
 from boternity_store.projections.events.queries import EventFilter
@@ -63,23 +68,7 @@ class ReplayedLog:
         return self._stop
 
 
-class RefusingView:
-    """The appender of a view: the past cannot be written."""
-
-    def __init__(self, position: int) -> None:
-        self.position = position
-
-    def before_decide(self) -> None:
-        raise ReadOnlyView(f"a view of the store at position {self.position}")
-
-    def append(self, aggregates: Any, sequence: Sequence[Any] = ()) -> None:
-        self.before_decide()
-
-    def close(self) -> None:
-        pass
-
-
-class StoreView:
+class StoreView(HasReadApi):
     """The store as it was at ``position``: ``bots``, ``kv``, ``memories``,
     ``audit``, ``providers``, ``provider_health``, ``files`` and ``history``
     answer as they did then. A context manager; writes raise ReadOnlyView.
@@ -134,20 +123,20 @@ class StoreView:
         )
         runner.ensure_schema()
         runner.catch_up()
-        writer = Writer(app, RefusingView(self.position), clock)
-        self.history = History(log, index, upto=self.position)
-        parts = build_read_api(
-            writer,
-            self._engine,
-            projections,
-            self.history,
-            max_value_bytes=max_value_bytes,
+        refusing = RefusingAppender(
+            ReadOnlyView(f"a view of the store at position {self.position}")
         )
-        self._fast_reads = parts.fast_reads
-        self.bots, self.kv, self.files = parts.bots, parts.kv, parts.files
-        self.memories, self.audit = parts.memories, parts.audit
-        self.providers = parts.providers
-        self.provider_health = parts.provider_health
+        writer = Writer(app, refusing, clock)
+        self.history = History(log, index, upto=self.position)
+        self._use(
+            build_read_api(
+                writer,
+                self._engine,
+                projections,
+                self.history,
+                max_value_bytes=max_value_bytes,
+            )
+        )
 
     def save_as(self, path: str | Path) -> Path:
         """Write the view's read tables to a standalone SQLite file that

@@ -8,6 +8,7 @@ from boternity_store.domain import Bot, BotAlreadyExists
 from boternity_store.domain.models import BotInfo, BotLife
 from boternity_store.domain.validation import check_actor, check_identifier, check_name
 from boternity_store.infrastructure.eventstore.driver_errors import public_api
+from boternity_store.infrastructure.stream_history import bot_lives
 
 if TYPE_CHECKING:
     from boternity_store.infrastructure.eventstore.writer import WriteContext, Writer
@@ -66,28 +67,7 @@ class Bots:
     def history(self, bot_id: str) -> list[BotLife]:
         """The bot id's lives, oldest first (empty if it was never registered)."""
         check_identifier(bot_id, "bot_id")
-        lives: list[BotLife] = []
-        for event in self._history.stream(str(Bot.create_id(bot_id))):
-            if event.type in ("Bot.Registered", "Bot.Reregistered"):
-                lives.append(
-                    BotLife(
-                        bot_id=bot_id,
-                        incarnation=int(event.data.get("incarnation", 1)),
-                        name=event.data.get("name"),
-                        registered_at=event.timestamp,
-                        registered_by=event.actor or "",
-                        registered_position=event.position,
-                    )
-                )
-            elif event.type == "Bot.Deleted" and lives:
-                lives[-1] = lives[-1].model_copy(
-                    update={
-                        "deleted_at": event.timestamp,
-                        "deleted_by": event.actor,
-                        "deleted_position": event.position,
-                    }
-                )
-        return lives
+        return bot_lives(self._history, bot_id)
 
     def list(self) -> list[BotInfo]:
         """The live bots, by id."""

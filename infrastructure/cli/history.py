@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import sys
 import time
-from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -171,9 +170,7 @@ def show(
     """
     with store_of(ctx, read_only=True) as store:
         point = None if at is None else parse_when(at, store.now())
-        position = point if isinstance(point, int) else None
-        moment = point if isinstance(point, datetime) else None
-        with store.at(position, timestamp=moment, bot_id=bot_id) as view:
+        with store.at_point(point, bot_id=bot_id) as view:
             state = _state(view, bot_id)
     if json_:
         print_json(state)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -30,9 +29,7 @@ def replay(
     """
     with store_of(ctx, read_only=True) as store:
         point = None if until is None else parse_when(until, store.now())
-        position = point if isinstance(point, int) else None
-        moment = point if isinstance(point, datetime) else None
-        with store.at(position, timestamp=moment) as view:
+        with store.at_point(point) as view:
             written = view.save_as(out)
             at = view.position
     if json_:

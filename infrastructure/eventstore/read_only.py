@@ -14,13 +14,19 @@ if TYPE_CHECKING:
 
 
 class RefusingAppender:
-    """The appender of a read-only store: every write stops before deciding."""
+    """The appender of a store that cannot be written (opened read-only, or a
+    view of the past): every write stops before deciding, with ``error``."""
 
-    def __init__(self, config: StoreConfig) -> None:
-        self.where = config.url.render_as_string(hide_password=True)
+    def __init__(self, error: ReadOnlyStore) -> None:
+        self.error = error
+
+    @classmethod
+    def for_store(cls, config: StoreConfig) -> RefusingAppender:
+        where = config.url.render_as_string(hide_password=True)
+        return cls(ReadOnlyStore(f"the store at {where} was opened read-only"))
 
     def before_decide(self) -> None:
-        raise ReadOnlyStore(f"the store at {self.where} was opened read-only")
+        raise type(self.error)(*self.error.args)
 
     def append(self, aggregates: Iterable[Any], sequence: Sequence[Any] = ()) -> None:
         self.before_decide()

@@ -6,19 +6,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from boternity_store.domain import KvKey
-from boternity_store.domain.errors import BotNotFound
 from boternity_store.domain.models import KvChange, KvEntry
 from boternity_store.domain.validation import check_int, decode_json_value
+from boternity_store.infrastructure.stream_history import current_life
 
 if TYPE_CHECKING:
     from boternity_store.infrastructure.history import History, LoggedEvent
-    from boternity_store.projections.bots.queries import BotQueries
 
 
 class KeyHistory:
-    def __init__(self, history: History, bots: BotQueries) -> None:
+    def __init__(self, history: History) -> None:
         self._history = history
-        self._bots = bots
 
     def changes(
         self, bot_id: str, key: str, incarnation: int | None = None
@@ -56,10 +54,7 @@ class KeyHistory:
     def _life(self, bot_id: str, incarnation: int | None) -> int:
         if incarnation is not None:
             return check_int(incarnation, "incarnation", minimum=1)
-        current = self._bots.incarnation(bot_id)
-        if current is None:
-            raise BotNotFound(bot_id)
-        return current
+        return current_life(self._history, bot_id)[0]
 
 
 def _change(event: LoggedEvent, incarnation: int) -> KvChange:

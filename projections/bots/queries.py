@@ -27,15 +27,6 @@ class BotQueries:
             ).one_or_none()
         return None if row is None else _to_bot(row)
 
-    def incarnation(self, bot_id: str) -> int | None:
-        """The live bot's incarnation (its life: 1, then 2 after a delete and a
-        new registration), or None."""
-        with self.engine.connect() as conn:
-            found = conn.execute(
-                select(self.bots.c.incarnation).where(self.bots.c.id == bot_id)
-            ).scalar_one_or_none()
-        return None if found is None else int(found)
-
     def list(self) -> list[BotInfo]:
         with self.engine.connect() as conn:
             rows = conn.execute(select(self.bots).order_by(self.bots.c.id)).all()
