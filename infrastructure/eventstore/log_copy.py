@@ -6,6 +6,7 @@ the recorder's public ``insert_events``, then the projections catch up."""
 from __future__ import annotations
 
 import base64
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -13,6 +14,7 @@ from uuid import UUID
 from eventsourcing.persistence import StoredEvent
 
 from boternity_store.domain.errors import InvalidInput
+from boternity_store.domain.validation import MAX_INT64, check_storable_text
 
 if TYPE_CHECKING:
     from eventsourcing.persistence import Notification
@@ -77,10 +79,44 @@ def stored_event(record: object, line: int) -> StoredEvent:
 
 def import_records(app: EventStoreApplication, records: Iterable[object]) -> int:
     """Append the records in order; returns how many. Every record is checked
-    before the first is written, so a bad one leaves the store empty (the
-    records are held in memory meanwhile). The caller checks the store is
-    empty and projects them afterwards."""
-    events = [stored_event(record, line) for line, record in enumerate(records, 1)]
+    before the first is written (it must decode to one of the store's events,
+    and its fields must fit every read table: no NUL or lone surrogate, no
+    integer beyond 64 bits), so a bad one leaves the store empty. The records
+    are held in memory meanwhile. The caller checks the store is empty and
+    projects them afterwards."""
+    events = []
+    for line, record in enumerate(records, 1):
+        event = stored_event(record, line)
+        try:
+            decoded = app.mapper.to_domain_event(event)
+        except Exception as error:
+            raise InvalidInput(
+                f"record {line}: not an event of this store"
+                f" ({type(error).__name__}: {error})"
+            ) from None
+        _check_fields(vars(decoded), f"record {line}")
+        events.append(event)
     for start in range(0, len(events), IMPORT_BATCH):
         app.recorder.insert_events(events[start : start + IMPORT_BATCH])
     return len(events)
+
+
+def _check_fields(value: object, where: str) -> None:
+    """What an event written by the store could never hold."""
+    if isinstance(value, str):
+        check_storable_text(value, where)
+    elif isinstance(value, bool):
+        return
+    elif isinstance(value, int):
+        if not -MAX_INT64 - 1 <= value <= MAX_INT64:
+            raise InvalidInput(f"{where}: an integer beyond 64 bits")
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise InvalidInput(f"{where}: a number that is not finite")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_fields(key, where)
+            _check_fields(item, where)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            _check_fields(item, where)

@@ -8,6 +8,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,14 +29,9 @@ def fill(store: Store) -> None:
     store.kv.delete("bot-2", "prefs", actor="bob")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def source(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    url = (
-        request.getfixturevalue("pg_url")
-        if request.param == "postgresql"
-        else f"sqlite:///{tmp_path / 'source.db'}"
-    )
-    with open_store(url) as store:
+@pytest.fixture
+def source(any_url: str) -> Iterator[Store]:
+    with open_store(any_url) as store:
         fill(store)
         yield store
 
@@ -75,6 +71,29 @@ def test_import_refuses_a_store_that_has_events(source: Store, tmp_path: Path) -
         empty.import_events([records[0], {"topic": "x"}])
 
 
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda r: r | {"topic": "nowhere:Nothing"}, "not an event of this store"),
+        (lambda r: r | {"state": "{not json"}, "not an event of this store"),
+        (lambda r: r | {"state": r["state"].replace("bot-1", "bot\\u0000")},
+         "NUL"),
+        (lambda r: r | {"state": r["state"].replace("bot-1", "bot\\ud800")},
+         "surrogate"),
+    ],
+)  # fmt: skip
+def test_import_refuses_what_no_projection_could_apply(
+    source: Store, tmp_path: Path, edit: Any, message: str
+) -> None:
+    records = list(source.export_events())
+    with open_store(f"sqlite:///{tmp_path / 'bad.db'}") as empty:
+        with pytest.raises(InvalidInput, match=message):
+            edited = edit(records[1])  # bot-1's first key
+            assert edited != records[1]
+            empty.import_events([records[0], edited, *records[2:]])
+        assert empty.history.head() == 0  # nothing was written
+
+
 def test_cli_export_import_and_replay(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -105,3 +124,26 @@ def test_cli_export_import_and_replay(
     code, _, err = run(capsys, f"sqlite:///{tmp_path / 'x.db'}", "import",
                        str(tmp_path / "broken.jsonl"))  # fmt: skip
     assert code == 2 and "line 1 is not JSON" in err
+
+
+def test_an_export_since_a_time_and_an_import_into_a_read_only_store(
+    any_url: str, tmp_path: Path
+) -> None:
+    from boternity_store.infrastructure import ReadOnlyStore
+    from tests.conftest import FakeClock
+
+    clock = FakeClock()
+    with open_store(any_url, clock=clock) as store:
+        store.bots.register("bot-1")
+        clock.advance(3600)
+        later = clock.now
+        store.kv.set("bot-1", "k", 1)
+        assert [r["position"] for r in store.export_events(since=later)] == [2]
+        records = list(store.export_events())
+    target = tmp_path / "target.db"
+    open_store(f"sqlite:///{target}").close()
+    with (
+        open_store(f"sqlite:///{target}", read_only=True) as read_only,
+        pytest.raises(ReadOnlyStore),
+    ):
+        read_only.import_events(records)
