@@ -24,12 +24,9 @@ BOTS = ["bot-1", "bot-2"]
 ACTORS = ["alice", "bob"]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_store(
-    request: pytest.FixtureRequest, db_url: str, clock: FakeClock
-) -> Iterator[Store]:
-    url = request.getfixturevalue("pg_url") if request.param == "postgresql" else db_url
-    with open_store(url, clock=clock) as store:
+@pytest.fixture
+def any_store(any_url: str, clock: FakeClock) -> Iterator[Store]:
+    with open_store(any_url, clock=clock) as store:
         for bot in BOTS:
             store.bots.register(bot, actor="admin")
         yield store
@@ -219,3 +216,38 @@ def test_paging_forwards_and_backwards(any_store: Store) -> None:
     assert [e.position for e in earlier] == mine[-6:-3]
     unfiltered = store.history.events(before=mine[5], limit=2)
     assert [e.position for e in unfiltered] == [mine[5] - 2, mine[5] - 1]
+
+
+def test_memory_file_and_provider_histories(any_store: Store) -> None:
+    store = any_store
+    store.memories.add("bot-1", "m-1", actor="bot-1")
+    store.memories.share("bot-1", "m-1", with_bot_id="bot-2", actor="bot-1")
+    store.memories.delete("bot-1", "m-1", actor="gdpr", reason="forget")
+    assert [(e.type, e.actor) for e in store.memories.history("bot-1", "m-1")] == [
+        ("Memory.Added", "bot-1"),
+        ("Memory.Shared", "bot-1"),
+        ("Memory.Deleted", "gdpr"),
+    ]
+    assert store.memories.history("bot-2", "m-1") == []  # not bot-2's memory
+    first = store.files.put("bot-1", "a.txt", size_bytes=1, actor="up")
+    store.files.mark_indexing(first.id)
+    store.files.put("bot-1", "a.txt", size_bytes=2, actor="up")
+    store.files.put("bot-1", "b.txt", size_bytes=9, actor="up")  # another name
+    events = store.files.history("bot-1", "a.txt")
+    assert [e.position for e in events] == sorted(e.position for e in events)
+    assert {e.data.get("file_id", e.stream_id) for e in events} >= {first.id}
+    assert all(e.data.get("filename", "a.txt") == "a.txt" for e in events)
+    assert [e.actor for e in events].count("up") >= 2  # both versions
+    assert "indexer" in [e.actor for e in events]
+    store.providers.record_failure("openai", error="503")
+    store.providers.record_success("openai")
+    assert [e.type for e in store.providers.history("openai")] == [
+        "Provider.Registered",
+        "Provider.CallFailed",
+        "Provider.CallSucceeded",
+    ]
+    assert store.providers.history("never") == []
+    with pytest.raises(BotNotFound):
+        store.memories.history("ghost", "m-1")
+    with pytest.raises(BotNotFound):
+        store.files.history("ghost", "a.txt")
