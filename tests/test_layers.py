@@ -1,4 +1,5 @@
-"""The dependency rule: infrastructure → projections → domain. The domain
+"""The dependency rule: testing → infrastructure → projections → domain (the
+testing kit is outermost: no layer imports it). The domain
 imports no other layer, no database driver and no SQLAlchemy; projections do
 not import infrastructure. Checked on the source folders, every import form
 (relative, inside functions, under TYPE_CHECKING)."""
@@ -14,12 +15,14 @@ FORBIDDEN = {
     "domain": (
         f"{PACKAGE}.projections",
         f"{PACKAGE}.infrastructure",
+        f"{PACKAGE}.testing",
         "sqlalchemy",
         "psycopg",
         "sqlite3",
     ),
-    "projections": (f"{PACKAGE}.infrastructure",),
-    "infrastructure": (),
+    "projections": (f"{PACKAGE}.infrastructure", f"{PACKAGE}.testing"),
+    "infrastructure": (f"{PACKAGE}.testing",),
+    "testing": (),
 }
 
 

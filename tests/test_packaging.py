@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).parent.parent
-FOLDERS = {"domain", "projections", "infrastructure"}
+FOLDERS = {"domain", "projections", "infrastructure", "testing"}
 
 
 def test_every_source_package_is_declared_in_pyproject() -> None:

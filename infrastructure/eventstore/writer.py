@@ -144,7 +144,9 @@ class Writer:
             return
         with self._lock:
             self.appender.before_decide()
-            context = WriteContext(self.app, self.clock)
+            # Not optimistic: a batch hands each command's answer back before
+            # the append could verify an assumption (that a key is new).
+            context = WriteContext(self.app, self.clock, optimistic=False)
             self._batch, self._batch_context = [], context
             self._batch_thread = threading.get_ident()
             try:

@@ -274,3 +274,20 @@ def test_on_postgres_a_committed_write_survives_a_failing_catch_up(
         assert store.kv.get("bot-1", "k") is None
         store.kv.set("bot-1", "other", 1)
         assert store.kv.get("bot-1", "k") == "v"
+
+
+def test_a_batch_after_a_restart_answers_with_the_versions_it_records(
+    reopen: Callable[[], Store],
+) -> None:
+    # Found by the store-against-model machine: a batch decided "this key is
+    # new" for a key the restarted process had not cached, handed back
+    # version 1, then recorded version 2 on the retry.
+    store = reopen()
+    store.bots.register("b1")
+    store.kv.set("b1", "k", "first")
+    store.close()
+    store = reopen()
+    with store.batch():
+        entry = store.kv.set("b1", "k", "second")
+    assert entry.version == 2
+    assert store.kv.get_entry("b1", "k") == entry
