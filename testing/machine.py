@@ -219,19 +219,25 @@ class StoreMachine(RuleBasedStateMachine):
             lambda api: api.memories.revoke(bot, memory, from_bot_id=other, actor=actor)
         )
 
-    @rule(
-        data=st.data(),
-        memory=MEMORIES,
-        sources=st.lists(MEMORIES, max_size=2),
-        actor=ACTORS,
-    )
-    def memory_merge(
-        self, data: st.DataObject, memory: str, sources: list[str], actor: str
-    ) -> None:
+    @rule(data=st.data(), memory=MEMORIES, actor=ACTORS)
+    def memory_merge(self, data: st.DataObject, memory: str, actor: str) -> None:
         bot = self._acting_bot(data, memory)
+        mergeable = [m for m in self._active_memories(bot) if m != memory]
+        if mergeable and data.draw(MOSTLY, label="well-formed sources"):
+            pool = st.sampled_from(mergeable)
+            sources = data.draw(st.lists(pool, min_size=1, max_size=2, unique=True))
+        else:  # maybe empty, repeated, the memory itself, or not found
+            sources = data.draw(st.lists(MEMORIES, max_size=2), label="sources")
         self.both(
             lambda api: api.memories.merge(bot, memory, source_ids=sources, actor=actor)
         )
+
+    def _active_memories(self, bot: str) -> list[str]:
+        """The model's active memories of the live ``bot``."""
+        info = [self.model.memories.get(m) for m in self.universe.memory_ids]
+        return [
+            i.memory_id for i in info if i and i.bot_id == bot and i.status == "active"
+        ]
 
     @rule(
         entry_id=st.sampled_from(["e1", "e2", "e3"]),

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from boternity_store.infrastructure import Store, open_store
+from boternity_store.testing import FakeClock
+from boternity_store.testing.pytest_plugin import fresh_postgres_database
 
 settings.register_profile(
     "ci",
@@ -27,23 +28,14 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
     print_blob=True,
 )
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+settings.load_profile(PROFILE)
 
 
-class FakeClock:
-    """A settable clock: returns the same instant until advanced."""
-
-    def __init__(
-        self, start: datetime = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
-    ) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> datetime:
-        self.now += timedelta(seconds=seconds)
-        return self.now
+def examples(n: int) -> int:
+    """``n`` examples for a test that sets its own count (a slow one), twenty
+    times as many under the thorough profile."""
+    return n * 20 if PROFILE == "thorough" else n
 
 
 @pytest.fixture
@@ -82,9 +74,6 @@ def bot(store: Store) -> str:
     return "bot-1"
 
 
-PG_ENV = "BOTERNITY_TEST_POSTGRES_URL"
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def any_url(request: pytest.FixtureRequest, db_url: str) -> str:
     """A fresh, empty database on each backend in turn."""
@@ -96,26 +85,6 @@ def any_url(request: pytest.FixtureRequest, db_url: str) -> str:
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A fresh, empty PostgreSQL database for one test (dropped afterwards)."""
-    import uuid
-
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    base = os.environ.get(PG_ENV)
-    if not base:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but {PG_ENV} is not set: PostgreSQL tests must run")
-        pytest.skip(f"set {PG_ENV} (e.g. postgresql://postgres@127.0.0.1/postgres)")
-    admin = make_url(base)
-    name = f"bs_test_{uuid.uuid4().hex[:12]}"
-    dsn = admin.set(drivername="postgresql").render_as_string(hide_password=False)
-    try:
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.OperationalError as error:
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip(f"PostgreSQL at {PG_ENV} is not reachable: {error}")
-    yield admin.set(database=name).render_as_string(hide_password=False)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    url, drop = fresh_postgres_database()
+    yield url
+    drop()

@@ -19,6 +19,7 @@ from boternity_store.domain.providers.input import (
     error_text,
 )
 from boternity_store.domain.providers.models import ProviderPolicy, ProviderStatus
+from boternity_store.domain.providers.state import cleared_history
 from boternity_store.domain.validation import check_actor, check_identifier
 
 if TYPE_CHECKING:
@@ -216,15 +217,7 @@ class ModelProviders:
         return status
 
 
-_CLEARED: dict[str, Any] = {
-    "consecutive_failures": 0,
-    "total_calls": 0,
-    "total_failures": 0,
-    "last_error": None,
-    "last_error_kind": None,
-    "last_success": None,
-    "last_latency_ms": None,
-}
+_CLEARED = cleared_history()
 
 
 def _policy(policy: BreakerPolicy) -> ProviderPolicy:

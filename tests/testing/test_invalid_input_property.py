@@ -14,10 +14,11 @@ from boternity_store.infrastructure import Store, open_store
 from boternity_store.testing import FakeClock, ModelStore
 from boternity_store.testing import strategies as bst
 from boternity_store.testing.strategies import InvalidCall
+from tests.conftest import examples
 from tests.testing.command_sequences import Command, command_lists, run_commands
 
 SHARED_STORE = settings(
-    max_examples=40,
+    max_examples=examples(40),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
@@ -51,7 +52,7 @@ def test_invalid_input_raises_its_error_and_writes_nothing(
     assert log_bytes(populated) == before
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(bad=bst.invalid_calls())
 def test_the_model_raises_the_same_errors(bad: InvalidCall) -> None:
     model = ModelStore(clock=FakeClock())
@@ -60,7 +61,11 @@ def test_the_model_raises_the_same_errors(bad: InvalidCall) -> None:
         bad.call(model)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=examples(15),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(sequence=command_lists)
 def test_every_event_round_trips_through_serialisation(
     tmp_path_factory: pytest.TempPathFactory, sequence: list[Command]

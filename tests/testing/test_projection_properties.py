@@ -17,6 +17,7 @@ from boternity_store.infrastructure import Store, open_store
 from boternity_store.testing import FakeClock, read_answers
 from boternity_store.testing.answers import Universe
 from boternity_store.testing.pytest_plugin import fresh_postgres_database
+from tests.conftest import examples
 from tests.testing.command_sequences import (
     BOTS,
     Command,
@@ -32,7 +33,7 @@ UNIVERSE = Universe(
     filenames=("a.txt", "b.pdf"),
 )
 FEW = settings(
-    max_examples=10,
+    max_examples=examples(8),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

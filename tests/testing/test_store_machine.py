@@ -13,6 +13,7 @@ from hypothesis import settings
 from boternity_store.infrastructure import StoreError, open_store
 from boternity_store.testing import Mismatch, StoreMachine, plain, read_answers
 from boternity_store.testing.pytest_plugin import fresh_postgres_database
+from tests.conftest import examples
 
 T = TypeVar("T")
 
@@ -74,16 +75,15 @@ class BothBackendsMachine(StoreMachine):
             super().teardown()
 
 
-SqliteRun = StoreMachine.TestCase
-SqliteRun.settings = settings(settings.default, max_examples=12, stateful_step_count=30)
-TestStoreAgainstModelOnSqlite = SqliteRun
-
-PostgresRun = PostgresStoreMachine.TestCase
-PostgresRun.settings = settings(
-    settings.default, max_examples=6, stateful_step_count=30
+TestStoreAgainstModelOnSqlite = StoreMachine.TestCase
+TestStoreAgainstModelOnSqlite.settings = settings(
+    settings.default, max_examples=examples(12), stateful_step_count=30
 )
-TestStoreAgainstModelOnPostgres = PostgresRun
-
-BothRun = BothBackendsMachine.TestCase
-BothRun.settings = settings(settings.default, max_examples=5, stateful_step_count=25)
-TestBothBackendsAnswerAlike = BothRun
+TestStoreAgainstModelOnPostgres = PostgresStoreMachine.TestCase
+TestStoreAgainstModelOnPostgres.settings = settings(
+    settings.default, max_examples=examples(6), stateful_step_count=30
+)
+TestBothBackendsAnswerAlike = BothBackendsMachine.TestCase
+TestBothBackendsAnswerAlike.settings = settings(
+    settings.default, max_examples=examples(5), stateful_step_count=25
+)
