@@ -223,7 +223,9 @@ class StoreMachine(RuleBasedStateMachine):
     def memory_merge(self, data: st.DataObject, memory: str, actor: str) -> None:
         bot = self._acting_bot(data, memory)
         mergeable = [m for m in self._active_memories(bot) if m != memory]
-        if mergeable and data.draw(MOSTLY, label="well-formed sources"):
+        well_formed: bool = data.draw(MOSTLY, label="well-formed sources")
+        sources: list[str]
+        if mergeable and well_formed:
             pool = st.sampled_from(mergeable)
             sources = data.draw(st.lists(pool, min_size=1, max_size=2, unique=True))
         else:  # maybe empty, repeated, the memory itself, or not found

@@ -81,9 +81,9 @@ TestStoreAgainstModelOnSqlite.settings = settings(
 )
 TestStoreAgainstModelOnPostgres = PostgresStoreMachine.TestCase
 TestStoreAgainstModelOnPostgres.settings = settings(
-    settings.default, max_examples=examples(6), stateful_step_count=30
+    settings.default, max_examples=examples(4), stateful_step_count=30
 )
 TestBothBackendsAnswerAlike = BothBackendsMachine.TestCase
 TestBothBackendsAnswerAlike.settings = settings(
-    settings.default, max_examples=examples(5), stateful_step_count=25
+    settings.default, max_examples=examples(3), stateful_step_count=25
 )
