@@ -24,11 +24,11 @@ if TYPE_CHECKING:
     from boternity_store.infrastructure.copy_store import CopyProgress, CopyResult
 
 PHASE_TEXT = {
-    "read": "reading the source",
-    "write": "writing the target",
-    "project": "projecting",
-    "compare": "comparing the logs",
-    "verify": "verifying",
+    "read": "read source",
+    "write": "write target",
+    "project": "project",
+    "compare": "compare logs",
+    "verify": "verify",
 }
 
 
@@ -65,20 +65,22 @@ def copy(
 def _progress_bar() -> Iterator[CopyProgress]:
     """One bar per phase, each added when its phase starts."""
     with Progress(
-        TextColumn("{task.description:<20}"),
-        BarColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(bar_width=None),
         MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]} events/s"),
+        TextColumn("{task.fields[rate]}/s"),
         TimeElapsedColumn(),
-        TextColumn("remaining"),
         TimeRemainingColumn(),
         console=console,
+        expand=True,
     ) as bar:
         tasks: dict[str, TaskID] = {}
 
         def progress(phase: str, done: int, total: int) -> None:
             if phase not in tasks:
-                tasks[phase] = bar.add_task(PHASE_TEXT[phase], total=total, rate="-")
+                tasks[phase] = bar.add_task(
+                    f"{PHASE_TEXT[phase]:<12}", total=total, rate="-"
+                )
             task = tasks[phase]
             elapsed = bar.tasks[task].elapsed or 0.0
             rate = f"{done / elapsed:,.0f}" if elapsed > 0 else "-"

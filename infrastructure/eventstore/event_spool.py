@@ -30,13 +30,11 @@ class EventSpool:
         self._pending: list[_Row] = []
 
     def append(self, event: StoredEvent) -> None:
+        stream = event.originator_id
+        if not isinstance(stream, UUID):
+            stream = UUID(str(stream))
         self._pending.append(
-            (
-                UUID(str(event.originator_id)).bytes,
-                event.originator_version,
-                event.topic,
-                event.state,
-            )
+            (stream.bytes, event.originator_version, event.topic, event.state)
         )
         self.count += 1
         if len(self._pending) == self.batch_size:
