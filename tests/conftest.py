@@ -94,10 +94,10 @@ def any_url(request: pytest.FixtureRequest, db_url: str) -> str:
 
 
 @pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test (dropped afterwards)."""
-    import uuid
-
+def pg_admin_url() -> str:
+    """The PostgreSQL server's admin URL (``$BOTERNITY_TEST_POSTGRES_URL``),
+    once it answers. Without it the test is skipped, except under ``CI=true``
+    where that is a failure, as for an unreachable server."""
     import psycopg
     from sqlalchemy.engine import make_url
 
@@ -106,16 +106,29 @@ def pg_url() -> Iterator[str]:
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI=true but {PG_ENV} is not set: PostgreSQL tests must run")
         pytest.skip(f"set {PG_ENV} (e.g. postgresql://postgres@127.0.0.1/postgres)")
-    admin = make_url(base)
-    name = f"bs_test_{uuid.uuid4().hex[:12]}"
-    dsn = admin.set(drivername="postgresql").render_as_string(hide_password=False)
+    dsn = make_url(base).set(drivername="postgresql")
     try:
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+        psycopg.connect(dsn.render_as_string(hide_password=False)).close()
     except psycopg.OperationalError as error:
         if os.environ.get("CI") == "true":
             raise
         pytest.skip(f"PostgreSQL at {PG_ENV} is not reachable: {error}")
+    return base
+
+
+@pytest.fixture
+def pg_url(pg_admin_url: str) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test (dropped afterwards)."""
+    import uuid
+
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    admin = make_url(pg_admin_url)
+    name = f"bs_test_{uuid.uuid4().hex[:12]}"
+    dsn = admin.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
     yield admin.set(database=name).render_as_string(hide_password=False)
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
