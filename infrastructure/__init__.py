@@ -55,6 +55,10 @@ if TYPE_CHECKING:
         ProviderPolicy,
         ProviderStatus,
     )
+    from boternity_store.infrastructure.copy_store import (
+        CopyResult,
+        copy_store,
+    )
     from boternity_store.infrastructure.eventstore.writer import (
         WriteConflict,
     )
@@ -103,6 +107,7 @@ _EXPORTS = {
     "KvChange": "boternity_store.domain.models",
     "BotLife": "boternity_store.domain.models",
     "BotNotFound": "boternity_store.domain.errors",
+    "CopyResult": "boternity_store.infrastructure.copy_store",
     "DatabaseFailure": "boternity_store.domain.errors",
     "DatabaseUnavailable": "boternity_store.domain.errors",
     "FileNotFound": "boternity_store.domain.errors",
@@ -142,6 +147,7 @@ _EXPORTS = {
     "StoreNotFound": "boternity_store.domain.errors",
     "VersionConflict": "boternity_store.domain.errors",
     "WriteConflict": "boternity_store.infrastructure.eventstore.writer",
+    "copy_store": "boternity_store.infrastructure.copy_store",
     "open_store": "boternity_store.infrastructure.store",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
@@ -153,6 +159,7 @@ __all__ = [
     "BotInfo",
     "BotLife",
     "BotNotFound",
+    "CopyResult",
     "DatabaseFailure",
     "DatabaseUnavailable",
     "FileNotFound",
@@ -193,5 +200,6 @@ __all__ = [
     "StoreView",
     "VersionConflict",
     "WriteConflict",
+    "copy_store",
     "open_store",
 ]

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +37,7 @@ from boternity_store.infrastructure.eventstore.eventsourcing_seam import (
     EventStoreApplication,
 )
 from boternity_store.infrastructure.eventstore.log_copy import (
+    ImportProgress,
     import_records,
     records_of,
 )
@@ -257,17 +259,23 @@ class Store(HasReadApi, AbstractContextManager["Store"]):
         with translated():
             yield from records_of(self._app, positions, head)
 
-    def import_events(self, records: Iterable[object]) -> int:
+    def import_events(
+        self, records: Iterable[object], *, progress: ImportProgress | None = None
+    ) -> int:
         """Append exported records to this store, which must be empty, in their
-        order; then project them. Returns how many were imported."""
+        order; then project them. Returns how many were imported. All records
+        are checked before the first is written (a bad one leaves the store
+        empty); they are streamed, never all held in memory. ``progress(phase,
+        done, total)``: phases ``check``, ``write``, then ``project``."""
         with translated():
             self._appender.before_decide()  # a read-only store refuses here
             if self.history.head() != 0:
                 raise InvalidInput("import needs an empty store: this one has events")
             with self._writer.exclusive():
-                count = import_records(self._app, records)
+                count = import_records(self._app, records, progress)
                 self._app.forget_cache()
-            self._runner.catch_up(to_head=True)
+            projected = None if progress is None else partial(progress, "project")
+            self._runner.catch_up(to_head=True, progress=projected)
             return count
 
     def _rebuild_changed_schemas(self) -> None:

@@ -67,12 +67,9 @@ def store(store_factory: StoreFactory) -> Store:
     return store_factory()
 
 
-def fresh_postgres_database() -> tuple[str, Callable[[], None]]:
-    """A new, empty database on the server at ``$BOTERNITY_TEST_POSTGRES_URL``,
-    and a function that drops it. Skips (fails under ``CI=true``) when the
-    variable is unset or the server cannot be reached."""
-    import uuid
-
+def postgres_admin_url() -> str:
+    """``$BOTERNITY_TEST_POSTGRES_URL``, once the server answers. Skips the
+    test when it is unset or unreachable; under ``CI=true`` fails instead."""
     import psycopg
     from sqlalchemy.engine import make_url
 
@@ -81,16 +78,30 @@ def fresh_postgres_database() -> tuple[str, Callable[[], None]]:
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI=true but {PG_ENV} is not set: PostgreSQL tests must run")
         pytest.skip(f"set {PG_ENV} (e.g. postgresql://postgres@127.0.0.1/postgres)")
-    admin = make_url(base)
-    name = f"bs_test_{uuid.uuid4().hex[:12]}"
-    dsn = admin.set(drivername="postgresql").render_as_string(hide_password=False)
+    dsn = make_url(base).set(drivername="postgresql")
     try:
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+        psycopg.connect(dsn.render_as_string(hide_password=False)).close()
     except psycopg.OperationalError as error:
         if os.environ.get("CI") == "true":
             raise
         pytest.skip(f"PostgreSQL at {PG_ENV} is not reachable: {error}")
+    return base
+
+
+def fresh_postgres_database() -> tuple[str, Callable[[], None]]:
+    """A new, empty database on the server at ``$BOTERNITY_TEST_POSTGRES_URL``,
+    and a function that drops it (see :func:`postgres_admin_url` for when it
+    skips)."""
+    import uuid
+
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    admin = make_url(postgres_admin_url())
+    name = f"bs_test_{uuid.uuid4().hex[:12]}"
+    dsn = admin.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
 
     def drop() -> None:
         with psycopg.connect(dsn, autocommit=True) as conn:

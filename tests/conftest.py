@@ -9,7 +9,10 @@ from hypothesis import HealthCheck, settings
 
 from boternity_store.infrastructure import Store, open_store
 from boternity_store.testing import FakeClock
-from boternity_store.testing.pytest_plugin import fresh_postgres_database
+from boternity_store.testing.pytest_plugin import (
+    fresh_postgres_database,
+    postgres_admin_url,
+)
 
 settings.register_profile(
     "ci",
@@ -80,6 +83,13 @@ def any_url(request: pytest.FixtureRequest, db_url: str) -> str:
     if request.param == "sqlite":
         return db_url
     return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def pg_admin_url() -> str:
+    """The PostgreSQL server's admin URL (``$BOTERNITY_TEST_POSTGRES_URL``),
+    once it answers (skipped without it; under ``CI=true`` a failure)."""
+    return postgres_admin_url()
 
 
 @pytest.fixture

@@ -84,10 +84,9 @@ def _crud(path: Path) -> crud.CrudKv:
     return crud.CrudKv(crud.connect(path))
 
 
-def _writes(work: Path, sizes: BenchSizes, report: Report) -> list[Figure]:
-    report("single durable writes")
-    n = sizes.single_writes
-    store, baseline = _open(work / "single.db"), _crud(work / "single-crud.db")
+def single_writes(store: Store, baseline: crud.CrudKv, n: int) -> tuple[float, float]:
+    """Writes/s of ``n`` ``kv.set`` on ``store``, then of the same writes on the
+    CRUD baseline."""
 
     def ours_single() -> None:
         for i in range(n):
@@ -97,7 +96,25 @@ def _writes(work: Path, sizes: BenchSizes, report: Report) -> list[Figure]:
         for i in range(n):
             baseline.set("bot", f"k{i % 100}", {"i": i})
 
-    ours, base = throughput(n, ours_single), throughput(n, crud_single)
+    return throughput(n, ours_single), throughput(n, crud_single)
+
+
+def sqlite_single_writer(n: int, folder: Path | None = None) -> tuple[float, float]:
+    """The single-writer figure alone (ours, CRUD), in fresh files under
+    ``folder`` (a temporary folder if None), removed afterwards."""
+    with _workdir(folder) as work:
+        store, baseline = _open(work / "single.db"), _crud(work / "single-crud.db")
+        try:
+            return single_writes(store, baseline, n)
+        finally:
+            store.close()
+            baseline.db.close()
+
+
+def _writes(work: Path, sizes: BenchSizes, report: Report) -> list[Figure]:
+    report("single durable writes")
+    store, baseline = _open(work / "single.db"), _crud(work / "single-crud.db")
+    ours, base = single_writes(store, baseline, sizes.single_writes)
     figures = [_ratio("single durable writes", "writes/s", ours, base, ">= 0.6", 0.6)]
 
     report(f"{sizes.threads} concurrent writers")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,6 +14,7 @@ from boternity_store.infrastructure.config import parse_url, resolve_url
 
 if TYPE_CHECKING:
     from boternity_store.infrastructure.bench import Figure
+    from boternity_store.infrastructure.config import StoreConfig
 
 
 def bench(
@@ -24,7 +26,12 @@ def bench(
         bool, typer.Option(help="Small sizes, for a CI smoke run.")
     ] = False,
     url: Annotated[
-        str | None, typer.Option(help="SQLite URL whose folder holds the bench files.")
+        str | None,
+        typer.Option(
+            help="SQLite URL whose folder holds the bench files, or a PostgreSQL "
+            "admin URL: the PostgreSQL figures, in databases the bench creates "
+            "there and drops."
+        ),
     ] = None,
     debug: Annotated[
         bool,
@@ -35,7 +42,9 @@ def bench(
     ] = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Measure writes, batches, reads, rebuild and reopen against plain CRUD.
+    """Measure writes, batches, reads, rebuild and reopen against plain CRUD;
+    with a PostgreSQL --url, kv writes/s for 1, 2, 4 and 8 writer processes
+    against plain CRUD on PostgreSQL.
 
     Example: boternity-store bench --quick
     """
@@ -44,7 +53,10 @@ def bench(
 
     config = parse_url(resolve_url(url or ctx.obj["url"]))
     if config.backend != "sqlite":
-        raise InvalidInput("bench runs on SQLite: give a sqlite:/// URL")
+        if debug or events is not None:
+            raise InvalidInput("--debug and --events are for the SQLite bench")
+        _postgres(config, quick=quick, json_=json_)
+        return
     folder = Path(config.sqlite_path).parent
     if events is not None and events < 1000:
         raise InvalidInput("--events must be at least 1000")
@@ -54,10 +66,7 @@ def bench(
         else BenchSizes(log_events=events or BenchSizes().log_events)
     )
 
-    def report(step: str) -> None:
-        if not json_:
-            console.print(f"[dim]… {step}[/dim]")
-
+    report = _reporter(json_)
     if debug:
         from boternity_store.infrastructure.bench.debug import run_debug_bench
 
@@ -79,6 +88,50 @@ def bench(
             ["figure", "unit", "ours", baseline, "ratio", "target", "met"],
             [_row(f) for f in figures],
         )
+
+
+def _postgres(config: StoreConfig, *, quick: bool, json_: bool) -> None:
+    from boternity_store.infrastructure.bench.postgres import (
+        PostgresSizes,
+        as_json,
+        run_postgres_bench,
+    )
+
+    sizes = PostgresSizes.quick() if quick else PostgresSizes()
+    figures = run_postgres_bench(config, sizes, _reporter(json_))
+    if json_:
+        typer.echo(as_json(figures))
+        return
+    print_table(
+        f"boternity-store bench --url {config.where} (kv writes/s, "
+        f"{sizes.writes_per_process:,} writes per writer process)",
+        ["backend", "writers", "inline", "CRUD", "ratio", "background", "target",
+         "met"],
+        [
+            [_BACKENDS[f.backend], str(f.processes), f"{f.inline:,.0f}",
+             f"{f.crud:,.0f}", f"{f.ratio:.2f}",
+             "-" if f.background is None else f"{f.background:,.0f}", f.target,
+             "" if f.met is None else "yes" if f.met else "NO"]
+            for f in figures
+        ],
+    )  # fmt: skip
+    console.print(
+        "inline: each write projected before it returns (the store today). "
+        "background: a write returns once durable and the projections follow;"
+        " not built yet, so no figures. SQLite: the SQLite bench's single"
+        " writer, one process."
+    )
+
+
+_BACKENDS = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}
+
+
+def _reporter(json_: bool) -> Callable[[str], None]:
+    def report(step: str) -> None:
+        if not json_:
+            console.print(f"[dim]… {step}[/dim]")
+
+    return report
 
 
 def _row(f: Figure) -> list[str]:

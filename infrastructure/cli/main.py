@@ -23,6 +23,7 @@ from boternity_store.infrastructure.cli import (
     memories,
     projections,
     providers,
+    store_copy,
 )
 from boternity_store.infrastructure.cli.common import store_of
 from boternity_store.infrastructure.config import ENV_URL
@@ -47,6 +48,7 @@ app.command("diff")(history.diff)
 app.command("replay")(log_files.replay)
 app.command("export")(log_files.export)
 app.command("import")(log_files.import_)
+app.command("copy")(store_copy.copy)
 app.add_typer(providers.app, name="providers")
 
 ENV_DEBUG = "BOTERNITY_STORE_DEBUG"

@@ -1,13 +1,18 @@
 """The log as portable records, and back: ``export`` writes each stored event
 verbatim (stream, version, topic and its serialised state) in log order;
 ``import`` appends such records to an empty store in the same order, through
-the recorder's public ``insert_events``, then the projections catch up."""
+the recorder's public ``insert_events``, then the projections catch up.
+
+An import streams: each record is checked as it arrives and set aside in a
+temporary file (:class:`~.event_spool.EventSpool`), and only once all of them
+passed are they inserted, a batch at a time. Memory stays flat however long
+the log; a bad record still leaves the store empty."""
 
 from __future__ import annotations
 
 import base64
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -15,6 +20,7 @@ from eventsourcing.persistence import StoredEvent
 
 from boternity_store.domain.errors import InvalidInput
 from boternity_store.domain.validation import MAX_INT64, check_storable_text
+from boternity_store.infrastructure.eventstore.event_spool import EventSpool
 
 if TYPE_CHECKING:
     from eventsourcing.persistence import Notification
@@ -24,6 +30,10 @@ if TYPE_CHECKING:
     )
 
 IMPORT_BATCH = 1000
+# An import's progress: (phase, done, total). "check": records checked so far
+# (total None: unknown until the end); "write": events inserted, of all;
+# "project" (reported by the store): the projections' position, of the head.
+ImportProgress = Callable[[str, int, int | None], None]
 
 
 def as_record(notification: Notification) -> dict[str, Any]:
@@ -77,28 +87,47 @@ def stored_event(record: object, line: int) -> StoredEvent:
         raise InvalidInput(f"record {line}: {type(error).__name__}: {error}") from None
 
 
-def import_records(app: EventStoreApplication, records: Iterable[object]) -> int:
+def import_records(
+    app: EventStoreApplication,
+    records: Iterable[object],
+    progress: ImportProgress | None = None,
+) -> int:
     """Append the records in order; returns how many. Every record is checked
     before the first is written (it must decode to one of the store's events,
     and its fields must fit every read table: no NUL or lone surrogate, no
-    integer beyond 64 bits), so a bad one leaves the store empty. The records
-    are held in memory meanwhile. The caller checks the store is empty and
-    projects them afterwards."""
-    events = []
-    for line, record in enumerate(records, 1):
-        event = stored_event(record, line)
-        try:
-            decoded = app.mapper.to_domain_event(event)
-        except Exception as error:
-            raise InvalidInput(
-                f"record {line}: not an event of this store"
-                f" ({type(error).__name__}: {error})"
-            ) from None
-        _check_fields(vars(decoded), f"record {line}")
-        events.append(event)
-    for start in range(0, len(events), IMPORT_BATCH):
-        app.recorder.insert_events(events[start : start + IMPORT_BATCH])
-    return len(events)
+    integer beyond 64 bits), so a bad one leaves the store empty. Checked
+    records wait in a temporary file, not in memory. The caller checks the
+    store is empty and projects them afterwards."""
+    with EventSpool(IMPORT_BATCH) as spool:
+        for line, record in enumerate(records, 1):
+            spool.append(checked_event(app, record, line))
+            if progress is not None and line % IMPORT_BATCH == 0:
+                progress("check", line, None)
+        total = spool.count
+        if progress is not None:
+            progress("check", total, total)
+        written = 0
+        for batch in spool.batches():
+            app.recorder.insert_events(batch)
+            written += len(batch)
+            if progress is not None:
+                progress("write", written, total)
+        return total
+
+
+def checked_event(app: EventStoreApplication, record: object, line: int) -> StoredEvent:
+    """The stored event of ``record``, if it is one of this store's events that
+    every read table could hold; InvalidInput naming ``line`` otherwise."""
+    event = stored_event(record, line)
+    try:
+        decoded = app.mapper.to_domain_event(event)
+    except Exception as error:
+        raise InvalidInput(
+            f"record {line}: not an event of this store"
+            f" ({type(error).__name__}: {error})"
+        ) from None
+    _check_fields(vars(decoded), f"record {line}")
+    return event
 
 
 def _check_fields(value: object, where: str) -> None:

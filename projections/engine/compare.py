@@ -1,4 +1,8 @@
-"""Row-by-row comparison of a projection's live tables with a fresh build."""
+"""Row-by-row comparison of a projection's live tables with a fresh build.
+
+The database finds the rows that differ (``EXCEPT``, both ways round), so
+only those come into memory, however large the tables (``event_index`` has a
+row per event)."""
 
 from __future__ import annotations
 
@@ -45,26 +49,28 @@ def differences(
         key_names = [c.name for c in live_table.primary_key.columns] or [
             c.name for c in live_table.columns
         ]
-        got, want = (
-            _rows(conn, live_table, key_names),
-            _rows(conn, fresh_table, key_names),
-        )
+        got = _only_in(conn, live_table, fresh_table, key_names)
+        want = _only_in(conn, fresh_table, live_table, key_names)
         for key in sorted(got.keys() | want.keys(), key=repr):
-            if got.get(key) != want.get(key):
-                found.append(
-                    ProjectionDifference(
-                        projection=live.name,
-                        table=live_table.name,
-                        key=dict(zip(key_names, key, strict=True)),
-                        live=got.get(key),
-                        expected=want.get(key),
-                    )
+            found.append(
+                ProjectionDifference(
+                    projection=live.name,
+                    table=live_table.name,
+                    key=dict(zip(key_names, key, strict=True)),
+                    live=got.get(key),
+                    expected=want.get(key),
                 )
+            )
     return found
 
 
-def _rows(
-    conn: Connection, table: Table, key_names: list[str]
+def _only_in(
+    conn: Connection, table: Table, other: Table, key_names: list[str]
 ) -> dict[tuple[Any, ...], dict[str, Any]]:
-    rows = conn.execute(select(table)).mappings()
+    """The rows of ``table`` that ``other`` (the same columns) does not hold."""
+    names = [c.name for c in table.columns]
+    query = select(*(table.c[n] for n in names)).except_(
+        select(*(other.c[n] for n in names))
+    )
+    rows = conn.execute(query).mappings()
     return {tuple(row[name] for name in key_names): dict(row) for row in rows}

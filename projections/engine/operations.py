@@ -96,14 +96,17 @@ class ProjectionOperations:
             shadow_tables.swap_in(conn, shadow, projection)
             self.runner.adopt_tracking(conn, shadow, projection)
 
-    def verify(self, names: Sequence[str] | None = None) -> list[ProjectionDifference]:
+    def verify(
+        self, names: Sequence[str] | None = None, progress: Progress | None = None
+    ) -> list[ProjectionDifference]:
         """Build a fresh copy from the log and compare it row by row with the live
-        tables; an empty list means they are in sync."""
+        tables; an empty list means they are in sync. ``progress(position,
+        head)`` as the fresh copy is built."""
         live = self._writable(names)
         with self.lock.hold():
             fresh = [p.shadow(VERIFY_SUFFIX) for p in live]
             try:
-                self._build(fresh, None)
+                self._build(fresh, progress)
                 with self.runner.lock:
                     return self.runner.transact(
                         lambda conn: self._compare(conn, live, fresh)

@@ -89,15 +89,23 @@ class ProjectionRunner:
     # Live processing.
 
     def catch_up(
-        self, recent: Sequence[Positioned] = (), *, to_head: bool = False
+        self,
+        recent: Sequence[Positioned] = (),
+        *,
+        to_head: bool = False,
+        progress: Callable[[int, int], None] | None = None,
     ) -> None:
         """Project new events: those in ``recent`` (just appended by this process,
         already decoded) and everything before them; with ``to_head`` (or no
-        ``recent``), everything up to the head of the log."""
+        ``recent``), everything up to the head of the log. ``progress(position,
+        head)`` after each batch (``head`` as read when the catch-up began)."""
         target = recent[-1][0] if recent and not to_head else None
+        head = self.head() if progress is not None else 0
         with self.lock:
             while True:
                 reached = self.transact(partial(self._step, recent=recent))
+                if progress is not None and reached is not None:
+                    progress(reached, max(head, reached))
                 if reached is None or (target is not None and reached >= target):
                     return
                 recent = ()

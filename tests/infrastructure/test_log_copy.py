@@ -147,3 +147,35 @@ def test_an_export_since_a_time_and_an_import_into_a_read_only_store(
         pytest.raises(ReadOnlyStore),
     ):
         read_only.import_events(records)
+
+
+def test_a_bad_record_far_into_a_long_import_leaves_the_store_empty(
+    tmp_path: Path,
+) -> None:
+    """The import streams (in batches of 1,000) yet checks every record before
+    it writes the first."""
+    with open_store(f"sqlite:///{tmp_path / 'long.db'}") as store:
+        store.bots.register("bot-1")
+        with store.batch():
+            for i in range(2600):
+                store.kv.set("bot-1", f"k{i % 30}", i)
+        records = list(store.export_events())
+
+    def stream() -> Iterator[object]:
+        yield from records[:2500]
+        yield records[2500] | {"topic": "nowhere:Nothing"}
+        yield from records[2501:]
+
+    with open_store(f"sqlite:///{tmp_path / 'copy.db'}") as empty:
+        with pytest.raises(InvalidInput, match="record 2501: not an event"):
+            empty.import_events(stream())
+        assert empty.history.head() == 0
+        seen: list[tuple[str, int, int | None]] = []
+        assert empty.import_events(iter(records), progress=lambda *p: seen.append(p))
+        assert list(empty.export_events()) == records
+        assert empty.projections.verify() == []
+    assert seen[-1] == ("project", 2601, 2601)
+    assert ("check", 2601, 2601) in seen and ("write", 2601, 2601) in seen
+    assert [p for p, _, _ in seen] == sorted(
+        (p for p, _, _ in seen), key=["check", "write", "project"].index
+    )

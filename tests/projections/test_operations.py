@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from boternity_store.infrastructure import InvalidInput, Store
+from boternity_store.infrastructure import InvalidInput, Store, open_store
 from boternity_store.projections import KvProjection
 
 
@@ -276,3 +276,27 @@ def test_a_rebuild_leaves_the_same_schema_as_a_new_store(
     store.projections.rebuild()
     assert schema() == before
     assert store.projections.verify() == []
+
+
+@pytest.mark.postgres
+def test_verify_finds_tampering_on_postgresql(pg_url: str) -> None:
+    """The database finds the differing rows (EXCEPT) on either backend."""
+    import psycopg
+
+    with open_store(pg_url) as store:
+        store.bots.register("bot-1")
+        fill(store, "bot-1")
+        assert store.projections.verify() == []
+        with psycopg.connect(pg_url, autocommit=True) as db:
+            db.execute("update bot_kv_store set value='\"forged\"' where key='k3'")
+            db.execute("delete from bot_kv_versions where key='k1'")
+        found = store.projections.verify()
+        assert [
+            (d.table, d.key, d.live is None, d.expected is None) for d in found
+        ] == [
+            ("bot_kv_store", {"bot_id": "bot-1", "key": "k3"}, False, False),
+            ("bot_kv_versions", {"bot_id": "bot-1", "key": "k1"}, True, False),
+        ]
+        assert found[0].live is not None and found[0].live["value"] == '"forged"'
+        store.projections.rebuild()
+        assert store.projections.verify() == []
