@@ -25,11 +25,7 @@ from boternity_store.infrastructure.config import (
     resolve_url,
 )
 from boternity_store.infrastructure.diff import StoreDiff, diff_views
-from boternity_store.infrastructure.eventstore.append import (
-    Appender,
-    OneTransactionAppend,
-    SeparateTransactions,
-)
+from boternity_store.infrastructure.eventstore.append import Appender
 from boternity_store.infrastructure.eventstore.driver_errors import translated
 from boternity_store.infrastructure.eventstore.engines import make_engines
 from boternity_store.infrastructure.eventstore.event_log import ApplicationEventLog
@@ -46,10 +42,12 @@ from boternity_store.infrastructure.eventstore.open_checks import (
     tidy_side_files,
     wal_of,
 )
+from boternity_store.infrastructure.eventstore.postgres_append import PostgresAppend
 from boternity_store.infrastructure.eventstore.read_only import (
     RefusingAppender,
     check_projected,
 )
+from boternity_store.infrastructure.eventstore.sqlite_append import SqliteAppend
 from boternity_store.infrastructure.eventstore.store_locks import (
     operations_lock,
     schema_lock,
@@ -131,11 +129,10 @@ class Store(HasReadApi, AbstractContextManager["Store"]):
             self._appender = RefusingAppender.for_store(config)
         else:
             self._runner.catch_up()
-            self._appender = (
-                OneTransactionAppend(self._app, self._runner, engines.append)
-                if engines.append is not None
-                else SeparateTransactions(self._app, self._runner)
+            one_transaction = (
+                SqliteAppend if config.backend == "sqlite" else PostgresAppend
             )
+            self._appender = one_transaction(self._app, self._runner, engines.append)
         self._append_engine = engines.append
         self._writer = Writer(self._app, self._appender, self.now)
         self._event_log = event_log
@@ -306,8 +303,7 @@ class Store(HasReadApi, AbstractContextManager["Store"]):
             self._app.close()
             self._read_engine.dispose()
             self._write_engine.dispose()
-            if self._append_engine is not None:
-                self._append_engine.dispose()
+            self._append_engine.dispose()
             if self._tidy_on_close:
                 tidy_side_files(self.config.sqlite_path)
 

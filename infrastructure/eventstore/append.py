@@ -1,24 +1,27 @@
 """Where a command's events become durable, and projected.
 
 An appender records the pending events of the aggregates a command changed,
-in the order the commands left them (``WriteContext.sequence``), all in one
-transaction, and brings the projections up to date before it
-returns. A concurrent append to one of the same streams makes it raise the
+in the order the commands left them (``WriteContext.sequence``), and brings
+the projections up to date before it returns. On both backends the events,
+the snapshots that became due, the projections' rows and their tracking
+positions commit in one transaction on one connection
+(:class:`OneTransactionAppend`; :mod:`.sqlite_append`,
+:mod:`.postgres_append`): a write is durable and visible at once, or not at
+all. A concurrent append to one of the same streams makes it raise the
 library's ``IntegrityError`` and record nothing; the writer then decides again.
 
-- :class:`OneTransactionAppend` (SQLite): the events, the snapshots that became
-  due, the projections' rows and their tracking positions commit in one
-  transaction on one connection: one commit, one fsync.
-- :class:`SeparateTransactions` (PostgreSQL): the library appends, then the
-  projection runner catches up in a transaction of its own.
+If a projection's handler raises inside that transaction, it rolls back, the
+events are recorded alone, and the runner's guarded catch-up stops only the
+projection whose handler fails.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Protocol
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from typing import TYPE_CHECKING, Protocol
 
 from boternity_store.infrastructure.eventstore.foreign_writes import ForeignWrites
 from boternity_store.projections.engine.transient import retry_transient
@@ -27,7 +30,7 @@ log = logging.getLogger("boternity_store")
 
 if TYPE_CHECKING:
     from eventsourcing.domain import Aggregate
-    from sqlalchemy import Engine
+    from sqlalchemy import Connection
 
     from boternity_store.infrastructure.eventstore.eventsourcing_seam import (
         EventStoreApplication,
@@ -43,32 +46,17 @@ class Appender(Protocol):
     def before_decide(self) -> None:
         """Forget cached streams that other processes appended to."""
 
+    def holding_log(self) -> AbstractContextManager[None]:
+        """Around deciding and appending a write again after a conflict: other
+        processes' appends wait from here until this one commits (or the block
+        ends), so it cannot conflict again."""
+        ...
+
     def append(
         self, aggregates: Iterable[Aggregate], sequence: Sequence[Sequenced] = ()
     ) -> None: ...
 
     def close(self) -> None: ...
-
-
-class SeparateTransactions:
-    def __init__(self, app: EventStoreApplication, runner: ProjectionRunner) -> None:
-        self.app = app
-        self.runner = runner
-        self.foreign = ForeignWrites(app)  # reads the log's head before each write
-
-    def before_decide(self) -> None:
-        self.foreign.forget()
-
-    def append(
-        self, aggregates: Iterable[Aggregate], sequence: Sequence[Sequenced] = ()
-    ) -> None:
-        recent = self.app.save_in_order(aggregates, sequence)
-        if recent:
-            note_appended(self.app, self.foreign, recent)
-            project_committed(self.runner, recent)
-
-    def close(self) -> None:
-        pass
 
 
 def project_committed(runner: ProjectionRunner, recent: list[Positioned]) -> None:
@@ -101,39 +89,20 @@ class _ProjectionRaised(Exception):
     """A handler raised inside the append's transaction (which rolled back)."""
 
 
-class OneTransactionAppend:
-    """Appends on a connection of its own, with ``synchronous=FULL``: the commit
-    that makes the events durable also carries their projection.
+class OneTransactionAppend(ABC):
+    """Stage, then record the events and project them in one transaction; a
+    backend supplies the transaction and the insert."""
 
-    SQLite's ``data_version`` (which changes when another connection commits)
-    is read at two moments: before commands decide, to evict streams other
-    processes wrote (:class:`ForeignWrites`); and under the write lock, where
-    the tracking states read by the previous append are reused if it has not
-    changed since."""
-
-    def __init__(
-        self, app: EventStoreApplication, runner: ProjectionRunner, engine: Engine
-    ) -> None:
+    def __init__(self, app: EventStoreApplication, runner: ProjectionRunner) -> None:
         self.app = app
         self.runner = runner
-        self._conn = engine.connect()
-        self._dbapi: Any = self._conn.connection.dbapi_connection
-        self._known: tuple[int, dict[str, TrackingState]] | None = None
-        self._data_version = self._current_data_version()
-        self.foreign = ForeignWrites(app, maybe_changed=self._data_version_changed)
+        self.foreign = ForeignWrites(app, maybe_changed=self._maybe_changed)
 
     def before_decide(self) -> None:
         self.foreign.forget()
 
-    def _current_data_version(self) -> int:
-        (version,) = self._dbapi.execute("PRAGMA data_version").fetchone()
-        return int(version)
-
-    def _data_version_changed(self) -> bool:
-        """Whether another connection committed since the last call."""
-        version = self._current_data_version()
-        changed, self._data_version = version != self._data_version, version
-        return changed
+    def holding_log(self) -> AbstractContextManager[None]:
+        return nullcontext()
 
     def append(
         self, aggregates: Iterable[Aggregate], sequence: Sequence[Sequenced] = ()
@@ -156,44 +125,43 @@ class OneTransactionAppend:
     def _record(
         self, staged: StagedWrite, *, project: bool
     ) -> tuple[list[Positioned], bool]:
-        known, self._known = self._known, None
-        with self._transaction() as cursor:
-            ids = self.app.insert_staged(cursor, staged)
+        """One transaction: the events, and (with ``project``) their
+        projection. Returns the recorded events and whether they were
+        projected (False: the caller catches up after the commit)."""
+        with self._transaction() as conn:
+            ids = self._insert(conn, staged)
             recent = list(zip(ids, staged.events, strict=True))
             states = None
             if project:
-                data_version = self._current_data_version()
-                unchanged = known is not None and known[0] == data_version
+                known = self._unchanged_states()
                 try:
-                    states = self.runner.apply_appended(
-                        self._conn, recent, known[1] if unchanged and known else None
-                    )
+                    states = self.runner.apply_appended(conn, recent, known)
                 except Exception as error:
                     raise _ProjectionRaised from error
-        if states is not None:
-            self._known = (data_version, states)
+        self._remember(states)
         return recent, states is not None
 
-    @contextmanager
-    def _transaction(self) -> Iterator[Any]:
-        """BEGIN IMMEDIATE ... COMMIT, straight on the driver: SQLAlchemy's
-        transaction layer would cost more than the statements. A handler that
-        executes through SQLAlchemy joins this transaction (see engines.py), so
-        the end goes through SQLAlchemy when it has one open."""
-        dbapi, conn = self._dbapi, self._conn
-        dbapi.execute("BEGIN IMMEDIATE")
-        try:
-            yield dbapi.cursor()
-            if conn.in_transaction():
-                conn.commit()
-            else:
-                dbapi.commit()
-        except BaseException:
-            if conn.in_transaction():
-                conn.rollback()
-            else:
-                dbapi.rollback()
-            raise
+    @abstractmethod
+    def _transaction(self) -> AbstractContextManager[Connection]:
+        """Begin, yield the connection, commit (roll back on an exception);
+        the events' table is locked against other appends from the insert on."""
 
-    def close(self) -> None:
-        self._conn.close()
+    @abstractmethod
+    def _insert(self, conn: Connection, staged: StagedWrite) -> list[int]:
+        """Insert the staged events and snapshots; their notification ids."""
+
+    def _maybe_changed(self) -> bool:
+        """Whether another connection may have written since last asked."""
+        return True
+
+    def _unchanged_states(self) -> dict[str, TrackingState] | None:
+        """Inside the transaction: the tracking states the last append left,
+        if no other connection can have moved them since (None: read them)."""
+        return None
+
+    def _remember(self, states: dict[str, TrackingState] | None) -> None:
+        """After the commit: the tracking states as the append left them."""
+        return None
+
+    @abstractmethod
+    def close(self) -> None: ...

@@ -6,6 +6,11 @@ use synchronous=FULL: an acknowledged event is on disk. Projection-only writes
 (catch-up, rebuild) use synchronous=NORMAL: read tables are derived and
 rebuildable, and their tracking rows commit with them, so a lost tail is simply
 re-projected.
+
+PostgreSQL: one engine for reads and projection-only writes, and one with a
+single connection for appends (events with their projection, one transaction;
+see ``postgres_append.py``). Both check a connection before handing it out
+(``pool_pre_ping``), so one lost meanwhile is replaced.
 """
 
 from __future__ import annotations
@@ -27,18 +32,18 @@ REBUILD_CHECKPOINT_PAGES = 10_000  # 40 MB of WAL with 4 KB pages
 class Engines:
     read: Engine
     write: Engine  # projection catch-up, rebuild, operations
-    append: Engine | None  # SQLite: events and their projection, one transaction
+    append: Engine  # events and their projection, one transaction
 
 
 def make_engines(config: StoreConfig) -> Engines:
     url = config.sqlalchemy_url()
     if config.backend != "sqlite":
-        engine = create_engine(
-            url,
-            pool_pre_ping=True,
-            connect_args={"connect_timeout": config.pg_connect_timeout},
+        pg_args = {"connect_timeout": config.pg_connect_timeout}
+        engine = create_engine(url, pool_pre_ping=True, connect_args=pg_args)
+        append = create_engine(
+            url, pool_pre_ping=True, connect_args=pg_args, pool_size=1, max_overflow=0
         )
-        return Engines(engine, engine, None)
+        return Engines(engine, engine, append)
     connect_args = {"timeout": config.busy_timeout, "check_same_thread": False}
     reader = create_engine(url, connect_args=connect_args, pool_size=8, max_overflow=64)
     writer = create_engine(url, connect_args=connect_args, pool_size=1)

@@ -20,6 +20,26 @@ fails, naming what changed, if an upgrade moves any of it:
 3. ``LRUCache(maxsize)`` as the repository's cache, with ``get(id, evict=True)``
    and ``put``; the store replaces a cache that holds too much foreign state.
 4. The SQLite datastore's ``uri=True`` (``file:...?mode=ro`` for read-only).
+5. PostgreSQL (:class:`PostgresInsert`): what ``PostgresApplicationRecorder.
+   insert_events`` does, on a connection the store holds inside its own
+   transaction: in one pipeline, the ``_insert_events(curs, stored_events)``
+   hook, then ``_insert_stored_events(curs, stored_events)`` — its
+   ``_lock_table`` (``lock_table_statements``: ``SET LOCAL lock_timeout``,
+   ``LOCK TABLE <schema>.<events table> IN EXCLUSIVE MODE``, held to the
+   commit, so notification ids commit in the order they are issued and no
+   reader passes over a gap), its ``_notify_channel`` (``NOTIFY``, delivered
+   at the commit) and the insert ``... RETURNING notification_id`` — and the
+   snapshot recorder's ``PostgresAggregateRecorder._insert_stored_events``;
+   then ``pipeline.sync()`` and ``_fetch_ids_after_insert_events(curs,
+   stored_events)`` (a dict-row cursor). The statements are the recorders'
+   own, so the schema and table names are theirs. The composite type those
+   inserts bind comes from ``datastore.psycopg_type_adapters``, registered on
+   the store's connection as the datastore registers it on its pooled ones.
+   ``_lock_table(curs)`` is also called alone, ahead of the insert, when a
+   write is decided again after a conflict.
+   ``datastore.enable_db_functions`` must be off (the store never sets
+   ``POSTGRES_ENABLE_DB_FUNCTIONS``): with it the library inserts through a
+   database function instead, without the table lock.
 """
 
 from __future__ import annotations
@@ -28,7 +48,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from eventsourcing.application import Application, LRUCache
 from eventsourcing.persistence import IntegrityError
@@ -52,7 +72,6 @@ KV_SNAPSHOT_INTERVAL = 20
 
 
 Sequenced = tuple["Aggregate", int]  # an aggregate and a count of its new events
-Positioned = tuple[int, Any]  # (notification id, domain event)
 
 
 def in_sequence(
@@ -113,18 +132,6 @@ class EventStoreApplication(Application[Any]):
             }
         )
 
-    def save_in_order(
-        self, aggregates: Iterable[Aggregate], sequence: Sequence[Sequenced] = ()
-    ) -> list[Positioned]:
-        """The library's public ``save()``, with the events in ``sequence`` order
-        (see :func:`in_sequence`): the events are passed first, then the
-        aggregates (drained of their events by then), which ``save()`` caches
-        and snapshots. Returns the recorded (notification id, event) pairs."""
-        collected = {a.id: (a, a.collect_events()) for a in aggregates}
-        events = in_sequence(collected, sequence)
-        recordings = self.save(*events, *(a for a, _ in collected.values()))
-        return [(r.notification.id, r.domain_event) for r in recordings]
-
     def stage(
         self, aggregates: Iterable[Aggregate], sequence: Sequence[Sequenced] = ()
     ) -> StagedWrite:
@@ -176,6 +183,10 @@ class EventStoreApplication(Application[Any]):
             insert_snapshots(SQLiteCursor(cursor), staged.stored_snapshots)
         return list(ids)
 
+    def postgres_insert(self) -> PostgresInsert:
+        """The PostgreSQL counterpart of :meth:`insert_staged`."""
+        return PostgresInsert(self)
+
     def evict(self, aggregate_ids: Iterable[Any]) -> None:
         cache = self.repository.cache
         if cache is not None:
@@ -202,3 +213,70 @@ class EventStoreApplication(Application[Any]):
         except KeyError:
             return False
         return True
+
+
+class PostgresInsert:
+    """Insert staged events and snapshots with the PostgreSQL recorders' own
+    code (item 5 of the module's list), on a psycopg connection inside the
+    caller's open transaction, which keeps the table lock until it ends."""
+
+    def __init__(self, app: EventStoreApplication) -> None:
+        # Imported here: a SQLite store never loads the PostgreSQL driver.
+        from psycopg import IntegrityError as DriverIntegrityError
+        from psycopg.rows import dict_row
+        from psycopg.types.composite import register_composite
+
+        self._driver_integrity_error = DriverIntegrityError
+        self._dict_row = dict_row
+        self._register_composite = register_composite
+        self._events: Any = cast(Any, app.recorder)
+        datastore = self._events.datastore
+        if datastore.enable_db_functions:
+            raise ValueError(
+                "POSTGRES_ENABLE_DB_FUNCTIONS inserts without the table lock"
+            )
+        self._type_adapters: dict[str, Any] = datastore.psycopg_type_adapters
+        self._snapshots: Any = None if app.snapshots is None else app.snapshots.recorder
+
+    def __call__(self, connection: Any, staged: StagedWrite) -> list[int]:
+        """Insert ``staged`` on ``connection`` (a ``psycopg.Connection`` in a
+        transaction); return the events' notification ids. A version that
+        exists already raises the library's ``IntegrityError``."""
+        self._register_types(connection)
+        events, snapshots = staged.stored_events, staged.stored_snapshots
+        ids: Any = None
+        error: Exception | None = None
+        with connection.pipeline() as pipeline:
+            with connection.cursor() as curs:
+                self._events._insert_events(curs, events)
+            with connection.cursor(row_factory=self._dict_row) as curs:
+                try:
+                    self._events._insert_stored_events(curs, events)
+                    if snapshots and self._snapshots is not None:
+                        with connection.cursor() as snapshot_curs:
+                            self._snapshots._insert_stored_events(
+                                snapshot_curs, snapshots
+                            )
+                    # Sync here so that a duplicate version raises now (as in
+                    # the library), not later as some other error.
+                    pipeline.sync()
+                    ids = self._events._fetch_ids_after_insert_events(curs, events)
+                except Exception as raised:
+                    error = raised  # raised outside the pipeline, as the library does
+        if isinstance(error, self._driver_integrity_error):
+            raise IntegrityError(error) from error
+        if error is not None:
+            raise error
+        return list(ids)
+
+    def lock(self, connection: Any) -> None:
+        """Take the insert's table lock ahead of it, on ``connection`` (in a
+        transaction, which holds it to its end): a retried write decides with
+        other processes' appends held off."""
+        with connection.cursor() as curs:
+            self._events._lock_table(curs)
+
+    def _register_types(self, connection: Any) -> None:
+        for info in self._type_adapters.values():
+            if not connection.adapters.types.get(info.oid):
+                self._register_composite(info, connection)

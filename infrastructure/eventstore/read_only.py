@@ -4,6 +4,7 @@ nothing, catches nothing up and refuses every write before it decides."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any
 
 from boternity_store.domain.errors import ReadOnlyStore, StoreNotFound
@@ -27,6 +28,9 @@ class RefusingAppender:
 
     def before_decide(self) -> None:
         raise type(self.error)(*self.error.args)
+
+    def holding_log(self) -> AbstractContextManager[None]:
+        return nullcontext()
 
     def append(self, aggregates: Iterable[Any], sequence: Sequence[Any] = ()) -> None:
         self.before_decide()

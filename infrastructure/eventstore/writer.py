@@ -24,7 +24,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from eventsourcing.persistence import IntegrityError
@@ -193,33 +193,35 @@ class Writer:
         (raised here); otherwise it gets its own error and the rest go on."""
         pending, attempt = list(slots), 0
         while pending:
-            context = decided or self._fresh(optimistic=attempt == 0)
-            if decided is None:
-                failed = self._decide(context, pending, atomic=atomic)
-                if failed:
-                    context.evict()  # what they changed is unrecorded
-                    pending = [slot for slot in pending if slot not in failed]
-                    continue
-            decided = None
-            try:
-                if context.touched:
-                    self.appender.append(context.touched.values(), context.sequence)
-            except IntegrityError:
-                context.evict()  # another writer got there first: decide again
-                attempt += 1
-                if attempt == MAX_ATTEMPTS:
-                    self._give_up(pending, atomic=atomic)
+            # Decided again after a conflict: with other processes' appends
+            # held off (where the appender can), so it cannot conflict again.
+            with self.appender.holding_log() if attempt else nullcontext():
+                context = decided or self._fresh(optimistic=attempt == 0)
+                if decided is None:
+                    failed = self._decide(context, pending, atomic=atomic)
+                    if failed:
+                        context.evict()  # what they changed is unrecorded
+                        pending = [slot for slot in pending if slot not in failed]
+                        continue
+                decided = None
+                try:
+                    if context.touched:
+                        self.appender.append(context.touched.values(), context.sequence)
                     return
-                self.pause(attempt)
-                continue
-            except BaseException as error:
-                # Cached aggregates are shared, not copied: drop what the
-                # commands may have changed but not recorded.
-                context.evict()
-                for slot in pending:
-                    slot.error = error
-                raise
-            return
+                except IntegrityError:
+                    context.evict()  # another writer got there first: decide again
+                except BaseException as error:
+                    # Cached aggregates are shared, not copied: drop what the
+                    # commands may have changed but not recorded.
+                    context.evict()
+                    for slot in pending:
+                        slot.error = error
+                    raise
+            attempt += 1
+            if attempt == MAX_ATTEMPTS:
+                self._give_up(pending, atomic=atomic)
+                return
+            self.pause(attempt)
 
     def _fresh(self, *, optimistic: bool) -> WriteContext:
         self.appender.before_decide()

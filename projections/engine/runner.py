@@ -131,28 +131,43 @@ class ProjectionRunner:
         recent: Sequence[Positioned],
         states: dict[str, TrackingState] | None = None,
     ) -> dict[str, TrackingState] | None:
-        """Inside the transaction that appended ``recent`` (holding ``lock``):
-        project it in one unguarded pass, if every live projection stands right
-        before it, and return the tracking states as they will be once it
-        commits. Return None, having done nothing, if one does not: the caller
-        catches up after its commit. A handler that raises propagates: the
-        caller rolls back and records the events alone, and its catch-up goes
-        through the guarded :meth:`apply`. ``states``: the tracking states, if
-        the caller knows them unchanged."""
+        """Inside the transaction that appended ``recent`` (holding ``lock``, and
+        the log's write lock, so every event before it is committed): project
+        it in one unguarded pass, if every live projection stands right before
+        it, and return the tracking states as they will be once it commits.
+        Return None, having done nothing, if one does not: the caller catches
+        up after its commit. A handler that raises propagates: the caller rolls
+        back and records the events alone, and its catch-up goes through the
+        guarded :meth:`apply`. ``states``: the tracking states, if the caller
+        knows them unchanged."""
         if states is None:
             states = self.tracking.states(conn, lock=True)
         live = self.live(states)
-        before = recent[0][0] - 1
-        if any(states[p.tracking_name].position != before for p in live):
-            return None
         if not live:
             return states
+        if not self._right_before(live, states, recent[0][0]):
+            return None
         moved = self._applier.apply_together(conn, live, states, recent)
         last = recent[-1][0]
         return {
             name: state._replace(position=last) if name in moved else state
             for name, state in states.items()
         }
+
+    def _right_before(
+        self, live: list[Projection], states: dict[str, TrackingState], first: int
+    ) -> bool:
+        """Whether every live projection has applied every event before
+        position ``first``: all stand at ``first - 1``, or at one position
+        after which the log holds no committed event (PostgreSQL skips the ids
+        that inserts which rolled back had drawn)."""
+        positions = {states[p.tracking_name].position for p in live}
+        if len(positions) != 1:
+            return False
+        (position,) = positions
+        if position == first - 1:
+            return True
+        return position < first and not self._log.read(after=position, limit=1)
 
     def live(self, states: dict[str, TrackingState]) -> list[Projection]:
         """The projections that are live at the code's schema version."""

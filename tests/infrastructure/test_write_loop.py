@@ -177,26 +177,26 @@ def test_jittered_pauses_grow_and_stay_small(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_a_write_that_committed_is_not_failed_by_its_projection(
-    store: Store, bot: str, monkeypatch: pytest.MonkeyPatch, caplog: Any
+    any_url: str, monkeypatch: pytest.MonkeyPatch, caplog: Any
 ) -> None:
-    runner = store._runner
-
     def fail_in_transaction(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("handler failed")
 
     def fail_after_commit(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("catch-up failed")
 
-    monkeypatch.setattr(runner, "apply_appended", fail_in_transaction)
-    monkeypatch.setattr(runner, "catch_up", fail_after_commit)
-    entry = store.kv.set(bot, "k", "committed")
-    assert entry.version == 1
-    assert "committed but not projected" in caplog.text
-    assert store.kv.get(bot, "k") is None  # not projected yet
-    monkeypatch.undo()
-    store.kv.set(bot, "other", 1)  # the next write projects it
-    assert store.kv.get(bot, "k") == "committed"
-    assert store.projections.verify() == []
+    with open_store(any_url) as store:
+        store.bots.register("bot-1")
+        monkeypatch.setattr(store._runner, "apply_appended", fail_in_transaction)
+        monkeypatch.setattr(store._runner, "catch_up", fail_after_commit)
+        entry = store.kv.set("bot-1", "k", "committed")
+        assert entry.version == 1
+        assert "committed but not projected" in caplog.text
+        assert store.kv.get("bot-1", "k") is None  # not projected yet
+        monkeypatch.undo()
+        store.kv.set("bot-1", "other", 1)  # the next write projects it
+        assert store.kv.get("bot-1", "k") == "committed"
+        assert store.projections.verify() == []
 
 
 def test_a_transient_error_after_commit_is_retried(
@@ -251,29 +251,6 @@ def test_a_failure_reading_others_writes_after_commit_empties_the_cache(
     assert store.kv.set(bot, "k", 2).version == 2
     assert store.bots.get(bot) is not None
     assert isinstance(store._app.repository.get(Bot.create_id(bot)), Bot)
-
-
-@pytest.mark.postgres
-def test_on_postgres_a_committed_write_survives_a_failing_catch_up(
-    pg_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    with open_store(pg_url) as store:
-        store.bots.register("bot-1")
-        original = store._runner.catch_up
-        failed: list[int] = []
-
-        def fail_once(*args: Any, **kwargs: Any) -> None:
-            if not failed:
-                failed.append(1)
-                raise RuntimeError("catch-up failed")
-            original(*args, **kwargs)
-
-        monkeypatch.setattr(store._runner, "catch_up", fail_once)
-        assert store.kv.set("bot-1", "k", "v").version == 1
-        assert failed == [1]
-        assert store.kv.get("bot-1", "k") is None
-        store.kv.set("bot-1", "other", 1)
-        assert store.kv.get("bot-1", "k") == "v"
 
 
 def test_a_batch_after_a_restart_answers_with_the_versions_it_records(
