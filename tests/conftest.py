@@ -47,7 +47,16 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
+def db_url(tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """The test's database: a SQLite file, or with
+    ``BOTERNITY_TEST_BACKEND=postgresql`` a fresh PostgreSQL database (the
+    public-API suite runs on both: see .ci/run). Tests marked ``sqlite_only``
+    are about SQLite itself (its file, its locks) and keep the file."""
+    if (
+        os.environ.get("BOTERNITY_TEST_BACKEND") == "postgresql"
+        and request.node.get_closest_marker("sqlite_only") is None
+    ):
+        return str(request.getfixturevalue("pg_url"))
     return f"sqlite:///{tmp_path / 'store.db'}"
 
 
@@ -78,10 +87,10 @@ def bot(store: Store) -> str:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def any_url(request: pytest.FixtureRequest, db_url: str) -> str:
+def any_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh, empty database on each backend in turn."""
     if request.param == "sqlite":
-        return db_url
+        return f"sqlite:///{tmp_path / 'store.db'}"
     return str(request.getfixturevalue("pg_url"))
 
 

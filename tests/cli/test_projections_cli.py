@@ -37,6 +37,7 @@ def test_status_prints_a_table_and_json(
     assert report["kv"]["lag"] == 0 and report["kv"]["head"] == 21
 
 
+@pytest.mark.sqlite_only  # reads the SQLite file itself
 def test_verify_exits_1_on_drift_and_rebuild_repairs_it(
     capsys: pytest.CaptureFixture[str], filled: str
 ) -> None:

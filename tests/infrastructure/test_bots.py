@@ -30,6 +30,7 @@ def test_deleting_an_unknown_bot_is_refused(store: Store) -> None:
         store.bots.delete("ghost")
 
 
+@pytest.mark.sqlite_only  # reads the SQLite file itself
 def test_deleting_a_bot_cascades_to_its_rows_but_keeps_events(
     store: Store, bot: str, db_url: str
 ) -> None:

@@ -8,6 +8,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from boternity_store.infrastructure import Store, open_store
 
 CHILD = textwrap.dedent(
@@ -31,6 +33,7 @@ CHILD = textwrap.dedent(
 )
 
 
+@pytest.mark.sqlite_only  # reads the SQLite file itself
 def test_reopen_projects_events_committed_before_a_crash(db_url: str) -> None:
     child = subprocess.run([sys.executable, "-c", CHILD, db_url], check=False)
     assert child.returncode == 9
@@ -45,6 +48,7 @@ def test_reopen_projects_events_committed_before_a_crash(db_url: str) -> None:
         assert (entry.value, entry.version) == ({"committed": True}, 2)
 
 
+@pytest.mark.sqlite_only  # reads the SQLite file itself
 def test_a_write_commits_its_events_and_their_projection_in_one_durable_transaction(
     store: Store, bot: str
 ) -> None:

@@ -63,6 +63,7 @@ def test_each_later_put_adds_exactly_one_version(
 
 
 # The seed's own check: file versions are tracked.
+@pytest.mark.sqlite_only  # reads the SQLite file itself
 def test_versions_are_tracked_newest_first_one_row_per_version(
     store: Store, bot: str, clock: FakeClock
 ) -> None:
@@ -216,6 +217,7 @@ def test_everything_survives_a_restart(
     assert again.files.put(bot, "a.txt", size_bytes=3, actor="u").version == 3
 
 
+@pytest.mark.sqlite_only  # reads the SQLite file itself
 def test_deleting_the_bot_removes_its_file_rows(
     store: Store, bot: str, reopen: Callable[[], Store]
 ) -> None:

@@ -51,6 +51,7 @@ def schema(store: Store) -> dict[str, object]:
     return found
 
 
+@pytest.mark.sqlite_only  # reads the SQLite file itself
 def test_the_seed_tables_are_created_exactly(store: Store) -> None:
     found = schema(store)
     for table, columns in SEED_SCHEMA.items():

@@ -130,6 +130,7 @@ def test_state_survives_a_restart(reopen: Callable[[], Store]) -> None:
     assert again.kv.set("bot-1", "k", 0).version == 3
 
 
+@pytest.mark.sqlite_only  # reads the SQLite file itself
 def test_one_sqlite_file_holds_events_and_read_tables(
     store: Store, bot: str, db_url: str
 ) -> None:

@@ -64,6 +64,7 @@ def test_reads_work_and_writes_are_refused_on_a_read_only_store(
         assert store.kv.get("b", "k") == 1
 
 
+@pytest.mark.sqlite_only  # reads the SQLite file itself
 def test_a_read_only_open_does_not_catch_up_a_lagging_projection(
     db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

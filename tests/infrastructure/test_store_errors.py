@@ -138,6 +138,7 @@ def test_cli_reads_a_store_on_a_read_only_file_system(
     assert side_files(read_only_fs) == []
 
 
+@pytest.mark.sqlite_only  # reads the SQLite file itself
 def test_a_read_only_open_leaves_no_side_files_behind(db_url: str) -> None:
     folder = Path(db_url.removeprefix("sqlite:///")).parent
     with open_store(db_url) as store:
@@ -148,6 +149,7 @@ def test_a_read_only_open_leaves_no_side_files_behind(db_url: str) -> None:
     assert side_files(folder) == []
 
 
+@pytest.mark.sqlite_only  # reads the SQLite file itself
 def test_a_read_only_open_beside_a_writer_shares_its_side_files(db_url: str) -> None:
     folder = Path(db_url.removeprefix("sqlite:///")).parent
     with open_store(db_url) as writer:
@@ -163,6 +165,7 @@ def test_a_read_only_open_beside_a_writer_shares_its_side_files(db_url: str) -> 
 # -- a lock held by another process --------------------------------------------
 
 
+@pytest.mark.sqlite_only  # reads the SQLite file itself
 def test_a_write_lock_held_past_the_busy_timeout_is_store_busy(db_url: str) -> None:
     path = db_url.removeprefix("sqlite:///")
     with open_store(db_url, busy_timeout=0.2) as store:

@@ -58,6 +58,7 @@ def test_status_shows_lag_of_events_not_yet_projected(
     assert (kv.lag, kv.head - kv.position) == (2, 2)
 
 
+@pytest.mark.sqlite_only  # reads the SQLite file itself
 def test_verify_finds_tampering_and_rebuild_repairs_it(
     store: Store, bot: str, db_url: str
 ) -> None:
@@ -85,6 +86,7 @@ def test_verify_finds_tampering_and_rebuild_repairs_it(
     assert store.bots.get("intruder") is None
 
 
+@pytest.mark.sqlite_only  # reads the SQLite file itself
 def test_rebuild_is_atomic_for_readers_and_keeps_up_with_writes(
     store: Store, bot: str, db_url: str
 ) -> None:
@@ -114,6 +116,7 @@ def test_rebuild_is_atomic_for_readers_and_keeps_up_with_writes(
     assert {s.state for s in store.projections.status()} == {"live"}
 
 
+@pytest.mark.sqlite_only  # reads the SQLite file itself
 def test_rebuild_of_one_projection_leaves_the_others_alone(
     store: Store, bot: str, db_url: str
 ) -> None:
@@ -132,6 +135,7 @@ def test_unknown_projection_names_are_refused(store: Store) -> None:
         store.projections.rebuild(["nope"])
 
 
+@pytest.mark.sqlite_only  # reads the SQLite file itself
 def test_changed_schema_version_rebuilds_on_open(
     reopen: Callable[[], Store],
     db_url: str,
@@ -173,6 +177,7 @@ def test_a_poison_event_stops_only_its_projection_and_resumes_when_fixed(
     store = reopen()
     store.bots.register("b")
     store.kv.set("b", "before", 1)
+    before = store.history.head()
     monkeypatch.setattr(KvProjection, "_write", poison_on('"poison"'))
     # The write is acknowledged: the event is in the log.
     store.kv.set("b", "bad", "poison")
@@ -183,14 +188,15 @@ def test_a_poison_event_stops_only_its_projection_and_resumes_when_fixed(
     assert kv.error is not None
     assert kv.error.position == poison_position
     assert kv.error.message == "ValueError: cannot project this"
-    assert kv.position == poison_position - 1
+    # (On PostgreSQL the rolled-back first attempt leaves a gap in positions.)
+    assert kv.position == before
     assert store.kv.get("b", "bad") is None
     assert store.kv.get("b", "before") == 1
     # Other projections and all writes keep working.
     store.bots.register("c")
     assert store.bots.get("c") is not None
     store.kv.set("c", "later", 2)
-    assert store.history.head() == poison_position + 2
+    assert store.history.head() >= poison_position + 2
     # Fix the code; the next open resumes from the failed event.
     monkeypatch.undo()
     store.close()
@@ -209,7 +215,8 @@ def test_resume_retries_a_failed_projection_in_place(
     assert {s.name: s.state for s in store.projections.status()}["kv"] == "failed"
     store.projections.resume()  # still broken: fails again at the same event
     kv = {s.name: s for s in store.projections.status()}["kv"]
-    assert kv.state == "failed" and kv.lag == 1
+    assert kv.state == "failed" and kv.error is not None
+    assert kv.error.position == store.history.head()  # a gap may precede it
     monkeypatch.undo()
     store.projections.resume(["kv"])
     assert store.kv.get(bot, "k") == 13
@@ -254,6 +261,7 @@ def test_a_projection_resumed_by_another_process_is_fed_again_by_this_one(
     first.close()
 
 
+@pytest.mark.sqlite_only  # reads the SQLite file itself
 def test_a_rebuild_leaves_the_same_schema_as_a_new_store(
     store: Store, bot: str, db_url: str
 ) -> None:
