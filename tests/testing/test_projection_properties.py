@@ -33,7 +33,7 @@ UNIVERSE = Universe(
     filenames=("a.txt", "b.pdf"),
 )
 FEW = settings(
-    max_examples=examples(6),
+    max_examples=examples(5),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

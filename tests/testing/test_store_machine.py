@@ -77,7 +77,7 @@ class BothBackendsMachine(StoreMachine):
 
 TestStoreAgainstModelOnSqlite = StoreMachine.TestCase
 TestStoreAgainstModelOnSqlite.settings = settings(
-    settings.default, max_examples=examples(12), stateful_step_count=30
+    settings.default, max_examples=examples(8), stateful_step_count=30
 )
 TestStoreAgainstModelOnPostgres = PostgresStoreMachine.TestCase
 TestStoreAgainstModelOnPostgres.settings = settings(
@@ -85,5 +85,5 @@ TestStoreAgainstModelOnPostgres.settings = settings(
 )
 TestBothBackendsAnswerAlike = BothBackendsMachine.TestCase
 TestBothBackendsAnswerAlike.settings = settings(
-    settings.default, max_examples=examples(3), stateful_step_count=25
+    settings.default, max_examples=examples(2), stateful_step_count=25
 )
