@@ -106,6 +106,36 @@ class DatabaseFailure(StoreError):
     driver's message. What was acknowledged before is not affected."""
 
 
+class ProjectionTimeout(StoreError):
+    """Raised by ``store.wait_for(position, timeout=...)`` when a projection
+    has not reached ``position`` in time (in background mode: no runner is
+    running, or it is behind). ``behind`` maps each such projection to the
+    position it stands at. Nothing is lost: the events are in the log."""
+
+    def __init__(self, position: int, behind: dict[str, int], timeout: float) -> None:
+        lagging = ", ".join(f"{name} at {at}" for name, at in sorted(behind.items()))
+        super().__init__(
+            f"projections did not reach position {position} within {timeout:g} s "
+            f"({lagging}); is `boternity-store projections run` running?"
+        )
+        self.position = position
+        self.behind = behind
+
+
+class ProjectionStopped(StoreError):
+    """Raised by ``store.wait_for`` when a projection it waits for has failed
+    (its handler raised at ``failed_at``): it will not move until it is fixed
+    and resumed (``boternity-store projections resume``)."""
+
+    def __init__(self, name: str, failed_at: int, message: str) -> None:
+        super().__init__(
+            f"projection {name} failed at event {failed_at}: {message}; "
+            "fix it and run `boternity-store projections resume`"
+        )
+        self.name = name
+        self.failed_at = failed_at
+
+
 class ProviderNotFound(NotFound):
     """Raised when a provider name has no recorded history."""
 

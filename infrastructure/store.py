@@ -18,6 +18,12 @@ from boternity_store.domain.validation import (
     check_identifier,
     check_int,
 )
+from boternity_store.infrastructure.background.channels import projected_channel
+from boternity_store.infrastructure.background.waiter import (
+    PostgresWake,
+    ProjectionWaiter,
+    SqliteWake,
+)
 from boternity_store.infrastructure.config import (
     DEFAULT_BUSY_TIMEOUT_S,
     check_timeout,
@@ -49,6 +55,7 @@ from boternity_store.infrastructure.eventstore.read_only import (
 )
 from boternity_store.infrastructure.eventstore.sqlite_append import SqliteAppend
 from boternity_store.infrastructure.eventstore.store_locks import (
+    libpq_dsn,
     operations_lock,
     schema_lock,
 )
@@ -67,10 +74,14 @@ from boternity_store.projections.events.projection import EventIndexProjection
 from boternity_store.projections.events.queries import EventFilter, EventIndexQueries
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
     from boternity_store.infrastructure.config import StoreConfig
 
 Clock = Callable[[], datetime]
 log = logging.getLogger("boternity_store")
+MODES = ("inline", "background")
+DEFAULT_WAIT_S = 10.0
 
 
 def utc_now() -> datetime:
@@ -84,17 +95,26 @@ class Store(HasReadApi, AbstractContextManager["Store"]):
     ``provider_health``, ``files``, the event log ``history``, and
     ``projections`` (status, rebuild, verify). ``batch()`` groups writes into
     one transaction; ``now()`` is the store's clock; ``close()`` releases it.
+    ``mode`` is ``"inline"`` or ``"background"`` (see :func:`open_store`);
+    ``last_position`` and ``wait_for()`` give read-your-writes in either.
     """
 
     def __init__(
-        self, config: StoreConfig, *, clock: Clock = utc_now, max_value_bytes: int
+        self,
+        config: StoreConfig,
+        *,
+        clock: Clock = utc_now,
+        max_value_bytes: int,
+        mode: str = "inline",
     ) -> None:
+        self.mode = mode
         with translated():
             self._open(checked(config), clock, max_value_bytes)
 
     def _open(self, config: StoreConfig, clock: Clock, max_value_bytes: int) -> None:
         self.config = config
         self._clock = clock
+        inline = self.mode == "inline"
         read_only = config.read_only
         # A read-only open that finds no write-ahead log tidies the side files
         # SQLite creates for reading, when it closes.
@@ -128,11 +148,14 @@ class Store(HasReadApi, AbstractContextManager["Store"]):
         if read_only:
             self._appender = RefusingAppender.for_store(config)
         else:
-            self._runner.catch_up()
+            if inline:  # in background mode, the runners catch up
+                self._runner.catch_up()
             one_transaction = (
                 SqliteAppend if config.backend == "sqlite" else PostgresAppend
             )
-            self._appender = one_transaction(self._app, self._runner, engines.append)
+            self._appender = one_transaction(
+                self._app, self._runner, engines.append, inline=inline
+            )
         self._append_engine = engines.append
         self._writer = Writer(self._app, self._appender, self.now)
         self._event_log = event_log
@@ -148,6 +171,67 @@ class Store(HasReadApi, AbstractContextManager["Store"]):
             )
         )
         self._max_value_bytes = max_value_bytes
+        self._waiter = ProjectionWaiter(
+            self._runner.states,
+            self._runner.projections,
+            SqliteWake()
+            if config.backend == "sqlite"
+            else PostgresWake(
+                libpq_dsn(config), projected_channel(self.events_channel())
+            ),
+        )
+
+    @property
+    def last_position(self) -> int | None:
+        """The log position of the last event this thread's writes recorded on
+        this store (None before the first). Pass it to :meth:`wait_for`."""
+        return self._writer.last_position
+
+    def wait_for(
+        self, position: int | None = None, *, timeout: float = DEFAULT_WAIT_S
+    ) -> None:
+        """Return once every projection has applied the log up to ``position``
+        (default: :attr:`last_position`, else the log's head), so reads show
+        it: read-your-writes on demand in background mode (inline mode is
+        there already when a write returns). Raises ``ProjectionTimeout``
+        after ``timeout`` seconds (is a runner running?), or
+        ``ProjectionStopped`` if a projection it waits for has failed.
+
+        >>> store.kv.set("bot-1", "greeting", "hi")
+        KvEntry(...)
+        >>> store.wait_for(timeout=5)
+        """
+        timeout = check_timeout(timeout, "timeout")
+        if position is None:
+            position = self.last_position
+        with translated():
+            if position is None:
+                position = self.history.head()
+            check_int(position, "position")
+            self._waiter.wait_for(position, timeout)
+
+    def events_channel(self) -> str:
+        """PostgreSQL: the channel the log's inserts notify at each commit."""
+        return self._app.events_channel()
+
+    def projection_runner(
+        self,
+        names: Iterable[str] | None = None,
+        *,
+        batch_size: int = 1000,
+        after_step: Callable[[Connection, int], None] | None = None,
+    ) -> ProjectionRunner:
+        """A runner of the projections ``names`` (default: all) on this store's
+        database, for background runners (:class:`~boternity_store.
+        infrastructure.background.follower.Follower`)."""
+        return ProjectionRunner(
+            self._write_engine,
+            self._event_log,
+            self.projections.select(None if names is None else list(names)),
+            batch_size=batch_size,
+            now=lambda: to_text(self.now()),
+            after_step=after_step,
+        )
 
     def at(
         self,
@@ -298,6 +382,7 @@ class Store(HasReadApi, AbstractContextManager["Store"]):
 
     def close(self) -> None:
         with translated():
+            self._waiter.close()
             self._fast_reads.close()
             self._appender.close()
             self._app.close()
@@ -324,6 +409,7 @@ def open_store(
     read_only: bool = False,
     connect_timeout: float | None = None,
     busy_timeout: float = DEFAULT_BUSY_TIMEOUT_S,
+    projections: str = "inline",
 ) -> Store:
     """Open (creating if missing) the store at ``url``.
 
@@ -336,6 +422,11 @@ def open_store(
     URL's ``?connect_timeout=S``); past it, ``DatabaseUnavailable`` with the
     server's reason. ``busy_timeout``: seconds a SQLite write waits for another
     process's write lock (default 30); past it, ``StoreBusy``.
+    ``projections``: ``"inline"`` (default) projects each write in its own
+    transaction, so reads show it when it returns; ``"background"`` commits
+    the events alone and leaves projecting to runners (``boternity-store
+    projections run``): writes are faster and scale over processes, reads lag
+    until :meth:`Store.wait_for`.
 
     Every failure raises a :class:`StoreError` subclass (see
     ``boternity_store.infrastructure.eventstore.driver_errors``).
@@ -346,6 +437,10 @@ def open_store(
         )
     if not isinstance(read_only, bool):
         raise InvalidInput(f"read_only must be True or False, got {read_only!r}")
+    if projections not in MODES:
+        raise InvalidInput(
+            f"projections must be 'inline' or 'background', got {projections!r}"
+        )
     if clock is not None and not callable(clock):
         raise InvalidInput("clock must be a callable returning an aware datetime")
     config = replace(
@@ -357,7 +452,12 @@ def open_store(
         config = replace(
             config, connect_timeout=check_timeout(connect_timeout, "connect_timeout")
         )
-    return Store(config, clock=clock or utc_now, max_value_bytes=max_value_bytes)
+    return Store(
+        config,
+        clock=clock or utc_now,
+        max_value_bytes=max_value_bytes,
+        mode=projections,
+    )
 
 
 __all__ = ["Store", "open_store"]

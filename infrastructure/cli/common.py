@@ -27,13 +27,16 @@ console = Console(highlight=False, soft_wrap=True)
 
 
 @contextmanager
-def store_of(ctx: typer.Context, *, read_only: bool = False) -> Iterator[Store]:
+def store_of(
+    ctx: typer.Context, *, read_only: bool = False, projections: str = "inline"
+) -> Iterator[Store]:
     """The store the command works on; read commands open it read-only, so a
     mistyped URL is not created and nothing is written."""
     # Imported here: --help and argument errors never load the store.
     from boternity_store.infrastructure.store import open_store
 
-    with open_store(ctx.obj["url"], read_only=read_only) as store:
+    url = ctx.obj["url"]
+    with open_store(url, read_only=read_only, projections=projections) as store:
         yield store
 
 

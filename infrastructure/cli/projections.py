@@ -1,4 +1,4 @@
-"""``boternity-store projections ...``: status, rebuild, verify, resume."""
+"""``boternity-store projections ...``: status, rebuild, verify, resume, run."""
 
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ from boternity_store.infrastructure.cli.common import (
 )
 
 app = typer.Typer(
-    help="Read-table operations: status, rebuild, verify.", no_args_is_help=True
+    help="Read-table operations: status, rebuild, verify, resume, run.",
+    no_args_is_help=True,
 )
 NamesArg = Annotated[
     list[str] | None, typer.Argument(help="Projection names (default: all).")
@@ -129,3 +130,42 @@ def resume(ctx: typer.Context, names: NamesArg = None, json_: JsonOpt = False) -
     else:
         for s in report:
             console.print(f"{s.name}: {s.state} at {s.position}/{s.head}")
+
+
+@app.command("run")
+def run(
+    ctx: typer.Context,
+    names: NamesArg = None,
+    batch_size: Annotated[
+        int, typer.Option(min=1, help="Events applied per transaction.")
+    ] = 1000,
+) -> None:
+    """Keep projections up to date in the background until SIGTERM or SIGINT.
+
+    Follows the log (PostgreSQL: LISTEN/NOTIFY; SQLite: a 20 ms poll) and
+    applies each event exactly once. A second runner for the same projections
+    stands by and takes over when the first stops or dies. Writers then open
+    the store with projections="background".
+
+    Example: boternity-store --url postgresql://db/bots projections run
+    """
+    from boternity_store.infrastructure.background.follower import (
+        Follower,
+        RunnerReport,
+    )
+    from boternity_store.infrastructure.cli.signals import stop_on_signals
+
+    def tell(report: RunnerReport) -> None:
+        which = ", ".join(report.names)
+        if report.kind == "waiting":
+            line = f"standing by: another runner holds {which}"
+        elif report.kind == "running":
+            line = f"running {which} from position {report.position}"
+        else:
+            line = f"stopped at position {report.position}"
+        typer.echo(line, err=True)
+
+    with store_of(ctx, projections="background") as store:
+        follower = Follower(store, names, batch_size=batch_size, report=tell)
+        with stop_on_signals() as stop:
+            follower.run(stop)

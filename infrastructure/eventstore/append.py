@@ -13,6 +13,11 @@ library's ``IntegrityError`` and record nothing; the writer then decides again.
 If a projection's handler raises inside that transaction, it rolls back, the
 events are recorded alone, and the runner's guarded catch-up stops only the
 projection whose handler fails.
+
+In background mode (``open_store(projections="background")``) the transaction
+holds the events and snapshots only: projecting is left to the runners
+(``boternity-store projections run``), and the table lock is held for the
+insert alone.
 """
 
 from __future__ import annotations
@@ -54,7 +59,10 @@ class Appender(Protocol):
 
     def append(
         self, aggregates: Iterable[Aggregate], sequence: Sequence[Sequenced] = ()
-    ) -> None: ...
+    ) -> int | None:
+        """Record the events; the log position of the last one (None: there
+        were none)."""
+        ...
 
     def close(self) -> None: ...
 
@@ -93,9 +101,12 @@ class OneTransactionAppend(ABC):
     """Stage, then record the events and project them in one transaction; a
     backend supplies the transaction and the insert."""
 
-    def __init__(self, app: EventStoreApplication, runner: ProjectionRunner) -> None:
+    def __init__(
+        self, app: EventStoreApplication, runner: ProjectionRunner, *, inline: bool
+    ) -> None:
         self.app = app
         self.runner = runner
+        self.inline = inline
         self.foreign = ForeignWrites(app, maybe_changed=self._maybe_changed)
 
     def before_decide(self) -> None:
@@ -106,10 +117,15 @@ class OneTransactionAppend(ABC):
 
     def append(
         self, aggregates: Iterable[Aggregate], sequence: Sequence[Sequenced] = ()
-    ) -> None:
+    ) -> int | None:
         staged = self.app.stage(aggregates, sequence)
         if not staged.events:
-            return
+            return None
+        if not self.inline:
+            recent, _ = self._record(staged, project=False)
+            note_appended(self.app, self.foreign, recent)
+            self.app.adopt(staged)
+            return recent[-1][0]
         with self.runner.lock:
             try:
                 recent, projected = self._record(staged, project=True)
@@ -121,6 +137,7 @@ class OneTransactionAppend(ABC):
             self.app.adopt(staged)
             if not projected:
                 project_committed(self.runner, recent)
+        return recent[-1][0]
 
     def _record(
         self, staged: StagedWrite, *, project: bool

@@ -40,6 +40,9 @@ fails, naming what changed, if an upgrade moves any of it:
    ``datastore.enable_db_functions`` must be off (the store never sets
    ``POSTGRES_ENABLE_DB_FUNCTIONS``): with it the library inserts through a
    database function instead, without the table lock.
+6. The PostgreSQL recorder's ``channel_name``, the channel its ``NOTIFY``
+   (item 5) signals on at each commit: background runners ``LISTEN`` on it
+   (:meth:`EventStoreApplication.events_channel`).
 """
 
 from __future__ import annotations
@@ -186,6 +189,11 @@ class EventStoreApplication(Application[Any]):
     def postgres_insert(self) -> PostgresInsert:
         """The PostgreSQL counterpart of :meth:`insert_staged`."""
         return PostgresInsert(self)
+
+    def events_channel(self) -> str:
+        """PostgreSQL: the channel the library's insert notifies at each
+        commit (item 6)."""
+        return str(cast(Any, self.recorder).channel_name)
 
     def evict(self, aggregate_ids: Iterable[Any]) -> None:
         cache = self.repository.cache

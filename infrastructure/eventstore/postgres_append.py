@@ -40,12 +40,17 @@ if TYPE_CHECKING:
 
 class PostgresAppend(OneTransactionAppend):
     def __init__(
-        self, app: EventStoreApplication, runner: ProjectionRunner, engine: Engine
+        self,
+        app: EventStoreApplication,
+        runner: ProjectionRunner,
+        engine: Engine,
+        *,
+        inline: bool = True,
     ) -> None:
         self._engine = engine
         self._insert_staged = app.postgres_insert()
         self._conn: Connection | None = None
-        super().__init__(app, runner)
+        super().__init__(app, runner, inline=inline)
 
     def _record(
         self, staged: StagedWrite, *, project: bool

@@ -32,8 +32,11 @@ class RefusingAppender:
     def holding_log(self) -> AbstractContextManager[None]:
         return nullcontext()
 
-    def append(self, aggregates: Iterable[Any], sequence: Sequence[Any] = ()) -> None:
+    def append(
+        self, aggregates: Iterable[Any], sequence: Sequence[Any] = ()
+    ) -> int | None:
         self.before_decide()
+        return None
 
     def close(self) -> None:
         pass

@@ -30,14 +30,19 @@ class SqliteAppend(OneTransactionAppend):
     changed since."""
 
     def __init__(
-        self, app: EventStoreApplication, runner: ProjectionRunner, engine: Engine
+        self,
+        app: EventStoreApplication,
+        runner: ProjectionRunner,
+        engine: Engine,
+        *,
+        inline: bool = True,
     ) -> None:
         self._conn = engine.connect()
         self._dbapi: Any = self._conn.connection.dbapi_connection
         self._known: tuple[int, dict[str, TrackingState]] | None = None
         self._data_version = self._current_data_version()
         self._version_in_transaction = self._data_version
-        super().__init__(app, runner)
+        super().__init__(app, runner, inline=inline)
 
     def _current_data_version(self) -> int:
         (version,) = self._dbapi.execute("PRAGMA data_version").fetchone()

@@ -87,18 +87,18 @@ class LockFile:
         return False
 
 
-def _dsn(config: StoreConfig) -> str:
+def libpq_dsn(config: StoreConfig) -> str:
     return config.url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def schema_lock(config: StoreConfig) -> AbstractContextManager[None]:
     if config.backend != "postgresql":
         return nullcontext()
-    return AdvisoryLock(_dsn(config), SCHEMA_LOCK_KEY).hold()
+    return AdvisoryLock(libpq_dsn(config), SCHEMA_LOCK_KEY).hold()
 
 
 def operations_lock(config: StoreConfig) -> OperationLock:
     if config.backend == "postgresql":
-        return AdvisoryLock(_dsn(config), OPERATIONS_LOCK_KEY)
+        return AdvisoryLock(libpq_dsn(config), OPERATIONS_LOCK_KEY)
     path = config.sqlite_path
     return LockFile(path.with_name(path.name + ".lock"))

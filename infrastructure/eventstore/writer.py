@@ -15,7 +15,9 @@ jittered pause, up to ``MAX_ATTEMPTS`` times.
 - **Batches** (``store.batch()``): the commands run as they are called, and are
   committed as one atomic group when the batch ends: all are appended, or none.
 
-A caller returns only after its events are durable and projected.
+A caller returns only after its events are durable and (in inline mode)
+projected; :attr:`Writer.last_position` is then the log position of the
+calling thread's last write.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ class WriteConflict(StoreError):
 class _Slot:
     """One command and, once committed, its outcome."""
 
-    __slots__ = ("command", "done", "error", "ready", "value")
+    __slots__ = ("command", "done", "error", "position", "ready", "value")
 
     def __init__(self, command: Command) -> None:
         self.command = command
@@ -70,6 +72,7 @@ class _Slot:
         self.ready: threading.Event | None = None
         self.value: Any = None
         self.error: BaseException | None = None
+        self.position: int | None = None  # the log position its group reached
 
     def finish(self) -> None:
         self.done = True
@@ -97,6 +100,17 @@ class Writer:
         self._batch_context: WriteContext | None = None
         self._batch_thread: int | None = None
         self.pause: Callable[[int], None] = jittered_pause  # tests pass a fake
+        self._positions = threading.local()
+
+    @property
+    def last_position(self) -> int | None:
+        """The log position of the last event this thread's writes recorded
+        (None before its first write that recorded one)."""
+        return getattr(self._positions, "last", None)
+
+    def _reached(self, position: int | None) -> None:
+        if position is not None:
+            self._positions.last = position
 
     def execute(self, command: Callable[[WriteContext], T]) -> T:
         if self._batch_thread == threading.get_ident():
@@ -113,6 +127,7 @@ class Writer:
             slot.ready.wait()
         if not slot.done:  # the leader: commit everything queued so far
             self._lead()
+        self._reached(slot.position)
         return cast(T, slot.outcome())
 
     def _lead(self) -> None:
@@ -159,6 +174,7 @@ class Writer:
                 self._batch, self._batch_context, self._batch_thread = None, None, None
             if slots:
                 self._commit(slots, atomic=True, decided=context)
+                self._reached(slots[-1].position)
 
     def _run_in_batch(self, command: Command) -> Any:
         assert self._batch is not None and self._batch_context is not None
@@ -206,7 +222,11 @@ class Writer:
                 decided = None
                 try:
                     if context.touched:
-                        self.appender.append(context.touched.values(), context.sequence)
+                        position = self.appender.append(
+                            context.touched.values(), context.sequence
+                        )
+                        for slot in pending:
+                            slot.position = position
                     return
                 except IntegrityError:
                     context.evict()  # another writer got there first: decide again

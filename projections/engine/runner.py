@@ -44,6 +44,7 @@ class ProjectionRunner:
         *,
         batch_size: int = 1000,
         now: Callable[[], str],
+        after_step: Callable[[Connection, int], None] | None = None,
     ) -> None:
         self._engine = engine
         self._log = event_log
@@ -53,6 +54,9 @@ class ProjectionRunner:
         self.lock = threading.RLock()
         self._applier = Applier(self.tracking)
         self.apply = self._applier.apply
+        # Inside each catch-up step's transaction, once its batch is applied:
+        # (the connection, the position reached); a runner announces it here.
+        self._after_step = after_step
 
     # The log and transactions, for operations (rebuild, verify, status).
 
@@ -94,11 +98,13 @@ class ProjectionRunner:
         *,
         to_head: bool = False,
         progress: Callable[[int, int], None] | None = None,
+        stopping: Callable[[], bool] | None = None,
     ) -> None:
         """Project new events: those in ``recent`` (just appended by this process,
         already decoded) and everything before them; with ``to_head`` (or no
         ``recent``), everything up to the head of the log. ``progress(position,
-        head)`` after each batch (``head`` as read when the catch-up began)."""
+        head)`` after each batch (``head`` as read when the catch-up began).
+        ``stopping()``, asked after each batch: True ends the catch-up there."""
         target = recent[-1][0] if recent and not to_head else None
         head = self.head() if progress is not None else 0
         with self.lock:
@@ -107,6 +113,8 @@ class ProjectionRunner:
                 if progress is not None and reached is not None:
                     progress(reached, max(head, reached))
                 if reached is None or (target is not None and reached >= target):
+                    return
+                if stopping is not None and stopping():
                     return
                 recent = ()
 
@@ -123,6 +131,8 @@ class ProjectionRunner:
         if not batch:
             return None
         self.apply(conn, live, batch, states)
+        if self._after_step is not None:
+            self._after_step(conn, batch[-1][0])
         return batch[-1][0]
 
     def apply_appended(

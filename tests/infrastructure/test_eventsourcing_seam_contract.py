@@ -253,6 +253,7 @@ def test_postgres_insert_locks_notifies_and_returns_notification_ids(
         # The library's NOTIFY, delivered at the commit.
         notified = list(other.notifies(timeout=10, stop_after=1))
         assert [n.channel for n in notified] == [recorder.channel_name]
+        assert pg_app.events_channel() == recorder.channel_name  # item 6
         (notification,) = recorder.select_notifications(start=1, limit=10)
         assert ids == [notification.id] and notification.originator_id == key.id
         # A version that exists already is the library's IntegrityError.
