@@ -37,3 +37,38 @@ def run_writer(
         report["error"] = f"{type(error).__name__}: {error}"
         start.abort()  # the others stop waiting for this one
     results.put(report)
+
+
+HOT_KEYS = ("hot-0", "hot-1")
+
+
+def run_background_writer(
+    url: str, bot_id: str, writes: int, start: Any, results: Any
+) -> None:
+    """A writer in background mode: its own keys, memories, and keys of a
+    shared bot that every writer also writes (conflicts, retries, and on
+    PostgreSQL ids that rolled-back inserts drew). Reports every acknowledged
+    write as (bot, key, version, value) and the last position."""
+    from boternity_store.infrastructure import open_store
+
+    start.wait(timeout=60)
+    report: dict[str, Any] = {"bot": bot_id, "writes": [], "memories": []}
+    try:
+        with open_store(url, projections="background") as store:
+            store.bots.register(bot_id, actor=bot_id)
+            for n in range(writes):
+                if n % 3 == 0:
+                    bot, key = "shared", HOT_KEYS[n % 2]
+                else:
+                    bot, key = bot_id, f"k{n % 7}"
+                entry = store.kv.set(bot, key, [bot_id, n], actor=bot_id)
+                report["writes"].append((bot, key, entry.version, [bot_id, n]))
+                if n % 5 == 0:
+                    memory_id = f"{bot_id}-m{n}"
+                    store.memories.add(bot_id, memory_id, actor=bot_id)
+                    report["memories"].append(memory_id)
+            report["position"] = store.last_position
+    except BaseException as error:  # reported to the test, which fails on it
+        report["error"] = f"{type(error).__name__}: {error}"
+        start.abort()
+    results.put(report)
