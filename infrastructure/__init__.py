@@ -57,6 +57,10 @@ if TYPE_CHECKING:
         ProviderPolicy,
         ProviderStatus,
     )
+    from boternity_store.infrastructure.background.follower import (
+        Follower,
+        RunnerReport,
+    )
     from boternity_store.infrastructure.copy_store import (
         CopyResult,
         copy_store,
@@ -110,6 +114,8 @@ _EXPORTS = {
     "BotLife": "boternity_store.domain.models",
     "BotNotFound": "boternity_store.domain.errors",
     "CopyResult": "boternity_store.infrastructure.copy_store",
+    "Follower": "boternity_store.infrastructure.background.follower",
+    "RunnerReport": "boternity_store.infrastructure.background.follower",
     "DatabaseFailure": "boternity_store.domain.errors",
     "DatabaseUnavailable": "boternity_store.domain.errors",
     "FileNotFound": "boternity_store.domain.errors",
@@ -169,6 +175,7 @@ __all__ = [
     "FileNotFound",
     "FileVersion",
     "Files",
+    "Follower",
     "IndexStatus",
     "InvalidInput",
     "InvalidTransition",
@@ -198,6 +205,7 @@ __all__ = [
     "ReadOnlyStore",
     "ReadOnlyView",
     "RebuildFailed",
+    "RunnerReport",
     "StorageFile",
     "Store",
     "StoreBusy",

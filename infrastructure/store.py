@@ -195,12 +195,7 @@ class Store(HasReadApi, AbstractContextManager["Store"]):
         it: read-your-writes on demand in background mode (inline mode is
         there already when a write returns). Raises ``ProjectionTimeout``
         after ``timeout`` seconds (is a runner running?), or
-        ``ProjectionStopped`` if a projection it waits for has failed.
-
-        >>> store.kv.set("bot-1", "greeting", "hi")
-        KvEntry(...)
-        >>> store.wait_for(timeout=5)
-        """
+        ``ProjectionStopped`` if a projection it waits for has failed."""
         timeout = check_timeout(timeout, "timeout")
         if position is None:
             position = self.last_position

@@ -32,7 +32,7 @@ ROOT = Path(__file__).parent.parent
 README = ROOT / "README.md"
 PAGES = [README, *sorted((ROOT / "docs").rglob("*.md"))]
 RUN = {"python", "bash"}
-SHOWN = {"text"}
+SHOWN = {"text", "ini", "dockerfile", "yaml"}  # output, and config files to copy
 FENCE = re.compile(r"^(?P<indent>\s*)```(?P<info>[^`]*)$")
 MARK = re.compile(r"^\s*<!--\s*(?P<kind>not run|pending):\s*(?P<reason>.*?)\s*-->\s*$")
 
