@@ -177,7 +177,9 @@ class Store(HasReadApi, AbstractContextManager["Store"]):
             SqliteWake()
             if config.backend == "sqlite"
             else PostgresWake(
-                libpq_dsn(config), projected_channel(self.events_channel())
+                libpq_dsn(config),
+                projected_channel(self.events_channel()),
+                config.connect_timeout,
             ),
         )
 

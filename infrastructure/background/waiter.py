@@ -8,7 +8,8 @@ it. How it waits for the runners:
   runner's step commits, makes it read the tracking rows again. It also reads
   them every :data:`RECHECK_S` (a store in inline mode projects without
   notifying). The connection is opened at the first wait that has to wait,
-  and kept until the store closes.
+  and kept until the store closes; a thread that waits while another thread
+  of the store waits on it listens on a connection of its own meanwhile.
 - **SQLite**: it reads the tracking rows again after a pause that doubles
   from 1 ms to :data:`SQLITE_MAX_PAUSE_S` (SQLite has no notifications).
 """
@@ -36,30 +37,38 @@ Pause = Callable[[float], None]
 class PostgresWake:
     """Waits for a notification on the projected channel (at most ``seconds``)."""
 
-    def __init__(self, dsn: str, channel: str) -> None:
+    def __init__(self, dsn: str, channel: str, connect_timeout: float) -> None:
         self._dsn, self._channel = dsn, channel
+        self._connect_timeout = max(1, round(connect_timeout))
         self._conn: Any = None
         self._lock = threading.Lock()  # one waiting thread per connection
 
     @contextmanager
     def listening(self) -> Iterator[Pause]:
-        with self._lock:
-            try:
-                conn = self._listen()
-                yield lambda seconds: _next_notification(conn, seconds)
-            except BaseException:
-                self.close()  # a lost connection: the next wait opens another
-                raise
+        if not self._lock.acquire(blocking=False):
+            with self._connect() as own:  # another thread waits on the kept one
+                yield lambda seconds: _next_notification(own, seconds)
+            return
+        try:
+            if self._conn is None:
+                self._conn = self._connect()
+            conn = self._conn
+            yield lambda seconds: _next_notification(conn, seconds)
+        except BaseException:
+            self.close()  # a lost connection: the next wait opens another
+            raise
+        finally:
+            self._lock.release()
 
-    def _listen(self) -> Any:
-        if self._conn is None:
-            import psycopg
-            from psycopg import sql
+    def _connect(self) -> Any:
+        import psycopg
+        from psycopg import sql
 
-            conn = psycopg.connect(self._dsn, autocommit=True)
-            conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self._channel)))
-            self._conn = conn
-        return self._conn
+        conn = psycopg.connect(
+            self._dsn, autocommit=True, connect_timeout=self._connect_timeout
+        )
+        conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self._channel)))
+        return conn
 
     def close(self) -> None:
         conn, self._conn = self._conn, None

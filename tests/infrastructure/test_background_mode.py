@@ -178,3 +178,29 @@ def test_bad_wait_for_arguments_are_refused(
 ) -> None:
     with pytest.raises(InvalidInput):
         background.wait_for(**args)
+
+
+def test_threads_waiting_at_once_each_keep_their_own_timeout(
+    background: Store, db_url: str
+) -> None:
+    background.kv.set("b", "k", 1)
+    position = background.last_position
+    assert position is not None
+    outcomes: list[str] = []
+
+    def wait(timeout: float) -> None:
+        try:
+            background.wait_for(position, timeout=timeout)
+            outcomes.append("reached")
+        except ProjectionTimeout:
+            outcomes.append(f"timed out after {timeout}")
+
+    # No runner yet: a long wait and a short one at the same time; the short
+    # one must not queue behind the long one.
+    long_wait = threading.Thread(target=wait, args=(30,))
+    long_wait.start()
+    wait(0.3)
+    assert outcomes == ["timed out after 0.3"]
+    with running(db_url):
+        long_wait.join(timeout=30)
+    assert outcomes == ["timed out after 0.3", "reached"]
