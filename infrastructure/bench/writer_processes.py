@@ -1,20 +1,39 @@
 """Writers in separate processes (``multiprocessing``, spawn), each with its
-own store and its own CRUD connection, started together on a barrier: kv
+own stores and its own CRUD connection, started together on a barrier: kv
 writes/s as processes are added.
 
 The processes are started once (:class:`WriterPool`) and serve every round:
-in a round of ``n`` processes, the first ``n`` each open their own store on
-the round's database and write their own bot's keys (``bot-<i>``, 100 keys in
-turn), through ``store.kv.set`` and as plain CRUD, in alternating slices (all
-``n`` start each slice together), so that a slower minute of the disk falls
-on both. A rate is all the round's writes of one kind over the sum of its
-slices' times, each from the first process's start to the last one's end
-(``time.monotonic``: one clock for every process on the machine)."""
+in a round of ``n`` processes, the first ``n`` each write their own bot's
+keys (``bot-<i>``, 100 keys in turn) through ``kv.set`` on a store in inline
+mode (the round's store database), on one in background mode
+(``projections="background"``, its background database), and as plain CRUD,
+in alternating slices (inline, background, CRUD; all ``n`` start each slice
+together), so that a slower minute of the disk falls on all three. Both
+stores stay open for the whole round, as an application's would (a store
+opened afresh assumes the keys it has not cached are new, and its first
+write to each existing one conflicts and is decided again).
+
+Connections: a store holds the library's pool (5 connections by default,
+opened at once) besides its own 3; the writer processes set the library's
+``POSTGRES_POOL_SIZE`` to 1 (:data:`LIBRARY_POOL`: a single-threaded writer
+uses one at a time, and the pool grows if it needs more), so that 8
+processes with two stores each, their CRUD connections and the runner stay
+under PostgreSQL's default ``max_connections`` of 100.
+
+A rate is all the round's writes of one kind over the sum of its slices'
+times, each from the first process's start to the last one's end
+(``time.monotonic``: one clock for every process on the machine).
+
+Each background write is also recorded as ``(position, time)``: its log
+position (``store.last_position``) and ``time.monotonic()`` right after
+``kv.set`` returned, when its commit was acknowledged; the runner's lag is
+measured from there (:mod:`.runner_lag`)."""
 
 from __future__ import annotations
 
 import itertools
 import multiprocessing
+import os
 import time
 import traceback
 from collections.abc import Iterable
@@ -26,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 from boternity_store.domain.errors import StoreError
 from boternity_store.infrastructure.bench.crud_postgres import PgCrudKv
-from boternity_store.infrastructure.store import open_store
+from boternity_store.infrastructure.store import Store, open_store
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -37,27 +56,69 @@ KEYS = 100
 # long unless something is broken. A process that dies is noticed at once.
 STUCK_S = 600.0
 
-SLICES = 4  # of each process's writes, alternating the store and CRUD
-# One process's slices: (store start, end, CRUD start, end) for each.
-Spans = list[tuple[float, float, float, float]]
+# The library's connection pool in each writer's stores (module docstring).
+LIBRARY_POOL = {"POSTGRES_POOL_SIZE": "1"}
+SLICES = 4  # of each process's writes, alternating inline, background and CRUD
+Span = tuple[float, float]  # (start, end), time.monotonic()
+Ack = tuple[int, float]  # a background write: (log position, time it returned)
+
+
+@dataclass(frozen=True)
+class _Slice:
+    """One process's slice of a round."""
+
+    inline: Span
+    background: Span
+    crud: Span
+    acks: tuple[Ack, ...]  # of its background writes, in order
+
+
+@dataclass(frozen=True)
+class BackgroundSlice:
+    """A slice of background writes, all the round's processes together."""
+
+    start: float  # when the first process started it (time.monotonic)
+    acks: tuple[Ack, ...]  # every process's writes, by position
 
 
 @dataclass(frozen=True)
 class WriterRates:
-    inline: float  # store.kv.set, writes/s over all the round's processes
+    inline: float  # store.kv.set in inline mode, writes/s over all processes
+    background: float  # store.kv.set in background mode (a runner following)
     crud: float  # the same writes as plain CRUD
+    background_slices: tuple[BackgroundSlice, ...]
+
+    @property
+    def last_position(self) -> int:
+        """The log position of the round's last background write."""
+        return max(s.acks[-1][0] for s in self.background_slices)
 
 
 @dataclass(frozen=True)
 class _Round:
     processes: int
     store_url: str
+    background_url: str
     crud_dsn: str
     writes: int
 
 
 def bot_of(process: int) -> str:
     return f"bot-{process}"
+
+
+def last_values(process: int, writes: int, count: int = 3) -> dict[str, Any]:
+    """The values of the last ``count`` keys process ``process`` wrote, as a
+    round of ``writes`` writes leaves them."""
+    return {key_of(i): value_of(i) for i in range(max(0, writes - count), writes)}
+
+
+def key_of(write: int) -> str:
+    return f"k{write % KEYS}"
+
+
+def value_of(write: int) -> dict[str, int]:
+    return {"i": write}
 
 
 class WriterPool:
@@ -88,21 +149,36 @@ class WriterPool:
             raise
 
     def measure(
-        self, processes: int, store_url: str, crud_dsn: str, writes: int
+        self,
+        processes: int,
+        urls: tuple[str, str],
+        crud_dsn: str,
+        writes: int,
     ) -> WriterRates:
-        """One round: ``processes`` writers of ``writes`` writes each. The store
-        at ``store_url`` must have their bots registered, and ``crud_dsn`` the
-        CRUD table."""
-        job = _Round(processes, store_url, crud_dsn, writes)
+        """One round: ``processes`` writers of ``writes`` writes each. The
+        stores at ``urls`` (inline, background) must have their bots
+        registered, a runner must follow the background one, and ``crud_dsn``
+        must have the CRUD table."""
+        job = _Round(processes, *urls, crud_dsn, writes)
         for conn in self._conns[:processes]:
             conn.send(job)
-        spans: list[Spans] = self._gather(processes)
-        inline = crud = 0.0
-        for slices in zip(*spans, strict=True):  # one slice, every process
-            inline += max(s[1] for s in slices) - min(s[0] for s in slices)
-            crud += max(s[3] for s in slices) - min(s[2] for s in slices)
+        answers: list[list[_Slice]] = self._gather(processes)
+        inline = background = crud = 0.0
+        slices = []
+        for one in zip(*answers, strict=True):  # one slice, every process
+            inline += _length([s.inline for s in one])
+            background += _length([s.background for s in one])
+            crud += _length([s.crud for s in one])
+            acks = sorted(itertools.chain.from_iterable(s.acks for s in one))
+            start = min(s.background[0] for s in one)
+            slices.append(BackgroundSlice(start, tuple(acks)))
         total = processes * writes
-        return WriterRates(inline=total / inline, crud=total / crud)
+        return WriterRates(
+            inline=total / inline,
+            background=total / background,
+            crud=total / crud,
+            background_slices=tuple(slices),
+        )
 
     def _gather(self, processes: int) -> list[Any]:
         """One answer from each of the first ``processes``; a failure raises
@@ -169,6 +245,7 @@ class WriterPool:
 
 def _serve(index: int, conn: Connection, barriers: dict[int, Barrier]) -> None:
     """A writer process: one round per job received, until None."""
+    os.environ.update(LIBRARY_POOL)  # before any store is opened here
     conn.send(("ok", None))  # ready: the store's code is imported
     while (job := conn.recv()) is not None:
         barrier = barriers[job.processes]
@@ -180,27 +257,54 @@ def _serve(index: int, conn: Connection, barriers: dict[int, Barrier]) -> None:
             return
 
 
-def _write(job: _Round, index: int, barrier: Barrier) -> Spans:
+def _length(spans: list[Span]) -> float:
+    """From the first start to the last end."""
+    return max(end for _, end in spans) - min(start for start, _ in spans)
+
+
+def _write(job: _Round, index: int, barrier: Barrier) -> list[_Slice]:
     bot = bot_of(index)
     slices = min(SLICES, job.writes)
     bounds = [job.writes * n // slices for n in range(slices + 1)]
-    spans: Spans = []
-    with open_store(job.store_url) as store:
+    done: list[_Slice] = []
+    with (
+        open_store(job.store_url) as store,
+        open_store(job.background_url, projections="background") as background,
+    ):
         crud = PgCrudKv(job.crud_dsn)
         try:
-            store.kv.set(bot, "warm-up", 0)  # connections open, the bot cached
+            # Connections open, the bot cached.
+            store.kv.set(bot, "warm-up", 0)
+            background.kv.set(bot, "warm-up", 0)
             crud.set(bot, "warm-up", 0)
             for first, last in itertools.pairwise(bounds):
+                writes = range(first, last)
                 barrier.wait(timeout=STUCK_S)
                 start = time.monotonic()
-                for i in range(first, last):
-                    store.kv.set(bot, f"k{i % KEYS}", {"i": i})
-                end = time.monotonic()
+                for i in writes:
+                    store.kv.set(bot, key_of(i), value_of(i))
+                inline = (start, time.monotonic())
+                acks: list[Ack] = []
                 barrier.wait(timeout=STUCK_S)
-                crud_start = time.monotonic()
-                for i in range(first, last):
-                    crud.set(bot, f"k{i % KEYS}", {"i": i})
-                spans.append((start, end, crud_start, time.monotonic()))
+                start = time.monotonic()
+                for i in writes:
+                    background.kv.set(bot, key_of(i), value_of(i))
+                    returned = time.monotonic()
+                    acks.append((_position(background), returned))
+                background_span = (start, time.monotonic())
+                barrier.wait(timeout=STUCK_S)
+                start = time.monotonic()
+                for i in writes:
+                    crud.set(bot, key_of(i), value_of(i))
+                crud_span = (start, time.monotonic())
+                done.append(_Slice(inline, background_span, crud_span, tuple(acks)))
         finally:
             crud.close()
-    return spans
+    return done
+
+
+def _position(store: Store) -> int:
+    position = store.last_position
+    if position is None:
+        raise StoreError("a background write recorded no log position")
+    return position

@@ -14,6 +14,7 @@ from boternity_store.infrastructure.config import parse_url, resolve_url
 
 if TYPE_CHECKING:
     from boternity_store.infrastructure.bench import Figure
+    from boternity_store.infrastructure.bench.postgres import PostgresReport
     from boternity_store.infrastructure.config import StoreConfig
 
 
@@ -44,7 +45,8 @@ def bench(
 ) -> None:
     """Measure writes, batches, reads, rebuild and reopen against plain CRUD;
     with a PostgreSQL --url, kv writes/s for 1, 2, 4 and 8 writer processes
-    against plain CRUD on PostgreSQL.
+    (inline and background mode) against plain CRUD on PostgreSQL, and the
+    background runner's lag and events/s.
 
     Example: boternity-store bench --quick
     """
@@ -98,29 +100,62 @@ def _postgres(config: StoreConfig, *, quick: bool, json_: bool) -> None:
     )
 
     sizes = PostgresSizes.quick() if quick else PostgresSizes()
-    figures = run_postgres_bench(config, sizes, _reporter(json_))
+    result = run_postgres_bench(config, sizes, _reporter(json_))
     if json_:
-        typer.echo(as_json(figures))
+        typer.echo(as_json(result))
         return
-    print_table(
+    print_postgres(
+        result,
         f"boternity-store bench --url {config.where} (kv writes/s, "
         f"{sizes.writes_per_process:,} writes per writer process)",
+    )
+
+
+def print_postgres(result: PostgresReport, title: str) -> None:
+    """The PostgreSQL report as tables: writes/s, the runner, the targets."""
+    print_table(
+        title,
         ["backend", "writers", "inline", "CRUD", "ratio", "background", "target",
          "met"],
         [
             [_BACKENDS[f.backend], str(f.processes), f"{f.inline:,.0f}",
              f"{f.crud:,.0f}", f"{f.ratio:.2f}",
              "-" if f.background is None else f"{f.background:,.0f}", f.target,
-             "" if f.met is None else "yes" if f.met else "NO"]
-            for f in figures
+             _met(f.met)]
+            for f in result.writers
         ],
     )  # fmt: skip
+    print_table(
+        "the runner in background mode (lag: commit acknowledged -> projected)",
+        ["writers", "runner events/s", "lag p50", "lag p99"],
+        [
+            [str(r.processes), f"{r.events_per_s:,.0f}", f"{r.lag_p50_ms:,.1f} ms",
+             f"{r.lag_p99_ms:,.1f} ms"]
+            for r in result.runners
+        ],
+    )  # fmt: skip
+    scaling = result.scaling
+    rows = [
+        [f"background writes/s, {scaling.processes} / {scaling.baseline_processes}"
+         " writers", f"x{scaling.ratio:.2f}", scaling.target, _met(scaling.met)],
+    ]  # fmt: skip
+    rows += [
+        [f"runner lag p99, {r.processes} writers", f"{r.lag_p99_ms:,.1f} ms",
+         r.target, _met(r.met)]
+        for r in result.runners
+        if r.met is not None
+    ]  # fmt: skip
+    print_table("background mode targets", ["figure", "value", "target", "met"], rows)
     console.print(
-        "inline: each write projected before it returns (the store today). "
-        "background: a write returns once durable and the projections follow;"
-        " not built yet, so no figures. SQLite: the SQLite bench's single"
-        " writer, one process."
+        "inline: each write projected before it returns. background: a write "
+        "returns once durable; one runner (projections run) follows it on the "
+        "same machine. Runner events/s: projected while the writers wrote. "
+        "SQLite: the SQLite bench's single writer, one process."
     )
+
+
+def _met(met: bool | None) -> str:
+    return "" if met is None else "yes" if met else "NO"
 
 
 _BACKENDS = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}
