@@ -13,12 +13,10 @@ stores stay open for the whole round, as an application's would (a store
 opened afresh assumes the keys it has not cached are new, and its first
 write to each existing one conflicts and is decided again).
 
-Connections: a store holds the library's pool (5 connections by default,
-opened at once) besides its own 3; the writer processes set the library's
-``POSTGRES_POOL_SIZE`` to 1 (:data:`LIBRARY_POOL`: a single-threaded writer
-uses one at a time, and the pool grows if it needs more), so that 8
-processes with two stores each, their CRUD connections and the runner stay
-under PostgreSQL's default ``max_connections`` of 100.
+Connections: each store holds about 4 (the library's pool starts at one:
+``eventsourcing_seam.POSTGRES_POOL_DEFAULTS``), so 8 processes with two stores
+each, their CRUD connections and the runner stay under PostgreSQL's default
+``max_connections`` of 100.
 
 A rate is all the round's writes of one kind over the sum of its slices'
 times, each from the first process's start to the last one's end
@@ -33,7 +31,6 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
-import os
 import time
 import traceback
 from collections.abc import Iterable
@@ -56,8 +53,6 @@ KEYS = 100
 # long unless something is broken. A process that dies is noticed at once.
 STUCK_S = 600.0
 
-# The library's connection pool in each writer's stores (module docstring).
-LIBRARY_POOL = {"POSTGRES_POOL_SIZE": "1"}
 SLICES = 4  # of each process's writes, alternating inline, background and CRUD
 Span = tuple[float, float]  # (start, end), time.monotonic()
 Ack = tuple[int, float]  # a background write: (log position, time it returned)
@@ -245,7 +240,6 @@ class WriterPool:
 
 def _serve(index: int, conn: Connection, barriers: dict[int, Barrier]) -> None:
     """A writer process: one round per job received, until None."""
-    os.environ.update(LIBRARY_POOL)  # before any store is opened here
     conn.send(("ok", None))  # ready: the store's code is imported
     while (job := conn.recv()) is not None:
         barrier = barriers[job.processes]

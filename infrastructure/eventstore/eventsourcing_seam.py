@@ -47,6 +47,7 @@ fails, naming what changed, if an upgrade moves any of it:
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
@@ -75,6 +76,9 @@ KV_SNAPSHOT_INTERVAL = 20
 
 
 Sequenced = tuple["Aggregate", int]  # an aggregate and a count of its new events
+
+
+POSTGRES_POOL_DEFAULTS = {"POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "9"}
 
 
 def in_sequence(
@@ -131,6 +135,14 @@ class EventStoreApplication(Application[Any]):
                 # a failed command touched, so cached aggregates need no copy.
                 "DEEPCOPY_FROM_AGGREGATE_CACHE": "n",
                 "CREATE_TABLE": "y",
+                # PostgreSQL: the library's pool opens POOL_SIZE connections at
+                # once (5 by default) and grows by up to MAX_OVERFLOW; a store
+                # needs one for its log reads, more only under many threads.
+                # The process's environment still decides when it sets them.
+                **{
+                    name: os.environ.get(name, default)
+                    for name, default in POSTGRES_POOL_DEFAULTS.items()
+                },
                 **env,
             }
         )

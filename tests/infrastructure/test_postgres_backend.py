@@ -63,3 +63,30 @@ def test_a_bot_deleted_by_another_process_refuses_writes_here_on_postgres(
             here.kv.set("bot-1", "k", 2)
         there.bots.register("bot-1")  # a new incarnation, seen here too
         assert here.kv.set("bot-1", "k", 3).version == 1
+
+
+def test_a_store_holds_a_handful_of_connections(pg_url: str) -> None:
+    """Eight writer processes with a store each, and their runners, must fit
+    in PostgreSQL's default max_connections (100) with room to spare."""
+    import psycopg
+
+    database = pg_url.rsplit("/", 1)[1]
+    dsn = pg_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(dsn, autocommit=True) as probe:
+
+        def connections() -> int:
+            row = probe.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = %s AND pid <> pg_backend_pid()",
+                (database,),
+            ).fetchone()
+            assert row is not None
+            return int(row[0])
+
+        with open_store(pg_url) as store:
+            store.bots.register("b")
+            for n in range(20):
+                store.kv.set("b", f"k{n}", n)
+                assert store.kv.get("b", f"k{n}") == n
+            store.history.events(limit=10)
+            assert connections() <= 5
