@@ -43,15 +43,26 @@ class WriteContext:
         return self.clock()
 
     def get(
-        self, cls: type[A], aggregate_id: UUID, *, maybe_new: bool = False
+        self,
+        cls: type[A],
+        aggregate_id: UUID,
+        *,
+        maybe_new: bool = False,
+        seen: Callable[[], bool] | None = None,
     ) -> A | None:
         """The aggregate, or None if it does not exist. With ``maybe_new`` (for
         commands that create it when missing) an aggregate this process has not
-        cached is assumed new: if it exists after all, appending its first event
-        conflicts and the writer runs the command again with a real lookup. Only
-        for commands that, given None, create the aggregate and raise nothing
-        that depends on the assumption."""
-        if maybe_new and self.optimistic and not self._cached(aggregate_id):
+        cached is assumed new, unless ``seen()`` (a cheap read of a read
+        table) says it exists: if it exists after all, appending its first
+        event conflicts and the writer runs the command again with a real
+        lookup. Only for commands that, given None, create the aggregate and
+        raise nothing that depends on the assumption."""
+        if (
+            maybe_new
+            and self.optimistic
+            and not self._cached(aggregate_id)
+            and not (seen is not None and seen())
+        ):
             self._loaded.setdefault(aggregate_id, None)
         if aggregate_id not in self._loaded:
             try:

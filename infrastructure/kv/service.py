@@ -67,7 +67,14 @@ class Kv:
             entry_id = KvKey.create_id(bot_id, bot.incarnation, key)
             # Assuming "new" is safe only when the append will verify it: a
             # compare-and-set against an existing version needs the real state.
-            entry = ctx.get(KvKey, entry_id, maybe_new=expected_version in (None, 0))
+            # A key the read table has is loaded (a process that has not
+            # cached it, after a restart say, would otherwise conflict once).
+            entry = ctx.get(
+                KvKey,
+                entry_id,
+                maybe_new=expected_version in (None, 0),
+                seen=lambda: self._queries.exists(bot_id, key),
+            )
             if entry is None:
                 entry = KvKey.first_set(
                     bot_id,

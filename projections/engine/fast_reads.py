@@ -1,14 +1,18 @@
 """Point reads on the hot path: statements compiled once, run on a raw DBAPI
 connection kept per thread (autocommit), so a read costs about what the plain
-SELECT costs."""
+SELECT costs. A kept connection that was lost (a server restart, an
+administrator's ``pg_terminate_backend``) is dropped and the read runs once
+more on a new one."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from boternity_store.projections.engine.compiled_sql import CompiledSql
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -33,11 +37,16 @@ class FastReads:
         ``name``, with ``bindparam`` placeholders) and return its rows."""
         found = self._statements.get(name)
         compiled = found[0] if found is not None else self._statement(name, build)[0]
-        cursor = self._connection().execute(compiled.sql, compiled.params(params))
-        try:
-            return list(cursor.fetchall())
-        finally:
-            cursor.close()
+        sql, bound = compiled.sql, compiled.params(params)
+
+        def fetch() -> list[tuple[Any, ...]]:
+            cursor = self._connection().execute(sql, bound)
+            try:
+                return list(cursor.fetchall())
+            finally:
+                cursor.close()
+
+        return self._again_if_lost(fetch)
 
     def point_reader(
         self, name: str, build: Callable[[], Select[Any]], order: tuple[str, ...]
@@ -53,12 +62,34 @@ class FastReads:
             params = (
                 args if positional else params_of(dict(zip(order, args, strict=True)))
             )
-            cursor = self._connection().execute(sql, params)
-            row: tuple[Any, ...] | None = cursor.fetchone()
-            cursor.close()
-            return row
+
+            def fetch() -> tuple[Any, ...] | None:
+                cursor = self._connection().execute(sql, params)
+                row: tuple[Any, ...] | None = cursor.fetchone()
+                cursor.close()
+                return row
+
+            return self._again_if_lost(fetch)
 
         return read
+
+    def _again_if_lost(self, read: Callable[[], T]) -> T:
+        try:
+            return read()
+        except Exception:
+            dbapi = getattr(self._local, "dbapi", None)
+            if dbapi is None or not _lost(dbapi):
+                raise
+            self._forget_connection()
+            return read()
+
+    def _forget_connection(self) -> None:
+        pooled = self._local.pooled
+        del self._local.dbapi, self._local.pooled
+        with self._lock:
+            if pooled in self._opened:
+                self._opened.remove(pooled)
+        pooled.invalidate()
 
     def close(self) -> None:
         with self._lock:
@@ -88,7 +119,13 @@ class FastReads:
             dbapi = pooled.dbapi_connection
             if self.engine.dialect.name == "postgresql":
                 dbapi.autocommit = True  # type: ignore[union-attr]
-            self._local.dbapi = dbapi
+            self._local.dbapi, self._local.pooled = dbapi, pooled
             with self._lock:
                 self._opened.append(pooled)
             return dbapi
+
+
+def _lost(dbapi: Any) -> bool:
+    """Whether a psycopg connection is closed or broken (sqlite3 connections
+    are never lost this way)."""
+    return bool(getattr(dbapi, "closed", False) or getattr(dbapi, "broken", False))

@@ -32,6 +32,17 @@ class KvQueries:
             ),
             order=("bot_id", "key"),
         )
+        self._read_key = fast.point_reader(
+            "kv.key",
+            lambda: select(kv.c.key).where(
+                kv.c.bot_id == bindparam("bot_id"), kv.c.key == bindparam("key")
+            ),
+            order=("bot_id", "key"),
+        )
+
+    def exists(self, bot_id: str, key: str) -> bool:
+        """Whether the read table has the key (as far as it is projected)."""
+        return self._read_key(bot_id, key) is not None
 
     def get(self, bot_id: str, key: str) -> Any:
         row = self._read_value(bot_id, key)

@@ -19,7 +19,7 @@ from boternity_store.infrastructure import (
     open_store,
 )
 from boternity_store.infrastructure.background.follower import Follower, RunnerReport
-from boternity_store.projections.kv.projection import KvProjection
+from tests.infrastructure.poison import poison_kv_handler
 
 
 @contextmanager
@@ -139,16 +139,9 @@ def test_inline_mode_needs_no_runner(store: Store) -> None:
 def test_wait_for_raises_when_a_projection_it_waits_for_failed(
     db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write = KvProjection._write
-
-    def poisoned(self: KvProjection, view: Any, *args: Any, **kwargs: Any) -> None:
-        if '"poison"' in args:
-            raise RuntimeError("handler failed")
-        write(self, view, *args, **kwargs)
-
     with open_store(db_url) as store:
         store.bots.register("b")
-        monkeypatch.setattr(KvProjection, "_write", poisoned)
+        poison_kv_handler(monkeypatch)
         store.kv.set("b", "k", "poison")
         with pytest.raises(ProjectionStopped) as raised:
             store.wait_for(timeout=5)

@@ -33,3 +33,24 @@ def test_a_cold_key_with_a_long_history_loads_from_a_snapshot(
         KvKey.create_id("b", 1, "hot"), desc=True, limit=1
     )
     assert snapshot.originator_version == 12 * KV_SNAPSHOT_INTERVAL
+
+
+def test_a_restarted_process_updates_existing_keys_without_a_conflict(
+    store: Store, reopen: Callable[[], Store]
+) -> None:
+    """A key the process has not cached but the read table has is loaded, not
+    assumed new: its first update after a restart appends once (no conflict,
+    no retry, no position used up by a rolled-back insert on PostgreSQL)."""
+    store.bots.register("b")
+    for n in range(20):
+        store.kv.set("b", f"k{n}", n)
+    store.close()
+    again = reopen()
+    pauses: list[int] = []
+    again._writer.pause = pauses.append  # called before each retry
+    head = again.history.head()
+    for n in range(20):
+        assert again.kv.set("b", f"k{n}", -n).version == 2
+    again.kv.set("b", "new", 1)  # a new key is still assumed new
+    assert pauses == []
+    assert again.history.head() == head + 21

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from boternity_store.infrastructure import Store, open_store
-from boternity_store.projections.kv.projection import KvProjection
+from tests.infrastructure.poison import poison_kv_handler
 
 
 def lags(store: Store) -> dict[str, int]:
@@ -108,18 +108,11 @@ def test_a_crash_between_the_insert_and_the_projection_records_nothing(
 def test_a_handler_that_raises_stops_only_its_projection(
     any_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write = KvProjection._write
-
-    def poisoned(self: KvProjection, view: Any, *args: Any, **kwargs: Any) -> None:
-        if '"poison"' in args:
-            raise RuntimeError("handler failed")
-        write(self, view, *args, **kwargs)
-
     with open_store(any_url) as store:
         store.bots.register("b")
         store.kv.set("b", "k", 1)
         before = store.history.head()
-        monkeypatch.setattr(KvProjection, "_write", poisoned)
+        poison_kv_handler(monkeypatch)
         assert store.kv.set("b", "k", "poison").version == 2
         store.memories.add("b", "m", actor="t")
         # The events are recorded (PostgreSQL's ids may skip the one the
