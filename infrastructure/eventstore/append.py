@@ -121,21 +121,17 @@ class OneTransactionAppend(ABC):
         staged = self.app.stage(aggregates, sequence)
         if not staged.events:
             return None
-        if not self.inline:
-            recent, _ = self._record(staged, project=False)
-            note_appended(self.app, self.foreign, recent)
-            self.app.adopt(staged)
-            return recent[-1][0]
-        with self.runner.lock:
+        inline = self.inline  # background mode: the events alone, runners project
+        with self.runner.lock if inline else nullcontext():
             try:
-                recent, projected = self._record(staged, project=True)
+                recent, projected = self._record(staged, project=inline)
             except _ProjectionRaised:
                 # Record the events alone; the runner's own catch-up then stops
                 # only the projection whose handler fails.
                 recent, projected = self._record(staged, project=False)
             note_appended(self.app, self.foreign, recent)
             self.app.adopt(staged)
-            if not projected:
+            if inline and not projected:
                 project_committed(self.runner, recent)
         return recent[-1][0]
 

@@ -37,16 +37,7 @@ class FastReads:
         ``name``, with ``bindparam`` placeholders) and return its rows."""
         found = self._statements.get(name)
         compiled = found[0] if found is not None else self._statement(name, build)[0]
-        sql, bound = compiled.sql, compiled.params(params)
-
-        def fetch() -> list[tuple[Any, ...]]:
-            cursor = self._connection().execute(sql, bound)
-            try:
-                return list(cursor.fetchall())
-            finally:
-                cursor.close()
-
-        return self._again_if_lost(fetch)
+        return self._run(compiled.sql, compiled.params(params), _all_rows)
 
     def point_reader(
         self, name: str, build: Callable[[], Select[Any]], order: tuple[str, ...]
@@ -62,26 +53,28 @@ class FastReads:
             params = (
                 args if positional else params_of(dict(zip(order, args, strict=True)))
             )
-
-            def fetch() -> tuple[Any, ...] | None:
-                cursor = self._connection().execute(sql, params)
-                row: tuple[Any, ...] | None = cursor.fetchone()
-                cursor.close()
-                return row
-
-            return self._again_if_lost(fetch)
+            return self._run(sql, params, _first_row)
 
         return read
 
-    def _again_if_lost(self, read: Callable[[], T]) -> T:
+    def _run(self, sql: str, params: Any, fetch: Callable[[Any], T]) -> T:
+        """Execute on this thread's connection and ``fetch`` from the cursor;
+        once more on a new connection if the kept one was lost."""
         try:
-            return read()
+            return self._fetch(sql, params, fetch)
         except Exception:
             dbapi = getattr(self._local, "dbapi", None)
             if dbapi is None or not _lost(dbapi):
                 raise
             self._forget_connection()
-            return read()
+            return self._fetch(sql, params, fetch)
+
+    def _fetch(self, sql: str, params: Any, fetch: Callable[[Any], T]) -> T:
+        cursor = self._connection().execute(sql, params)
+        try:
+            return fetch(cursor)
+        finally:
+            cursor.close()
 
     def _forget_connection(self) -> None:
         pooled = self._local.pooled
@@ -123,6 +116,15 @@ class FastReads:
             with self._lock:
                 self._opened.append(pooled)
             return dbapi
+
+
+def _all_rows(cursor: Any) -> list[tuple[Any, ...]]:
+    return list(cursor.fetchall())
+
+
+def _first_row(cursor: Any) -> tuple[Any, ...] | None:
+    row: tuple[Any, ...] | None = cursor.fetchone()
+    return row
 
 
 def _lost(dbapi: Any) -> bool:
