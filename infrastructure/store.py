@@ -225,7 +225,7 @@ class Store(HasReadApi, AbstractContextManager["Store"]):
             self._write_engine,
             self._event_log,
             self.projections.select(None if names is None else list(names)),
-            batch_size=batch_size,
+            batch_size=check_int(batch_size, "batch_size", minimum=1),
             now=lambda: to_text(self.now()),
             after_step=after_step,
         )

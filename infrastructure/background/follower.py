@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from boternity_store.domain.validation import check_int
 from boternity_store.infrastructure.background.channels import (
     announcer,
     projected_channel,
@@ -80,7 +81,7 @@ class Follower:
     ) -> None:
         self.store = store
         self.names = tuple(p.name for p in store.projections.select(names))
-        self.batch_size = batch_size
+        self.batch_size = check_int(batch_size, "batch_size", minimum=1)
         self._report = report or (lambda _: None)
         self.position = 0
 

@@ -40,7 +40,7 @@ from boternity_store.infrastructure.bench import crud_postgres
 from boternity_store.infrastructure.bench.projected_listener import ProjectedListener
 from boternity_store.infrastructure.bench.run import Report, sqlite_single_writer
 from boternity_store.infrastructure.bench.runner_lag import RunnerFigure, runner_figure
-from boternity_store.infrastructure.bench.runner_process import BenchRunner
+from boternity_store.infrastructure.bench.runner_process import RunnerChild
 from boternity_store.infrastructure.bench.scratch_databases import scratch_database
 from boternity_store.infrastructure.bench.writer_processes import (
     WriterPool,
@@ -181,7 +181,8 @@ def _round(
         channel = _register(background_url, processes)
         crud_postgres.create_schema(crud_dsn)
         with ProjectedListener(background_url, channel) as listener:
-            with BenchRunner(background_url) as runner:
+            with RunnerChild(background_url) as runner:
+                started_at = runner.running()  # following before the writes
                 rates = pool.measure(
                     processes,
                     (store_url, background_url),
@@ -198,7 +199,7 @@ def _round(
         figure = runner_figure(
             processes,
             rates.background_slices,
-            runner.started_at,
+            started_at,
             listener.receipts,
             judged=judged,
         )

@@ -1,11 +1,10 @@
-"""The bench's background runner: ``boternity-store projections run`` as a
-child process, as an operator runs it, following one round's database.
+"""``boternity-store projections run`` as a child process, as an operator
+runs it: the bench's background runner, and the tests' runners.
 
-Its stderr is read line by line by a thread; the bench waits on its
-``running ... from position N`` line (it is then listening on the events
-channel) before the round's writes start, and on ``stopped at position N``
-after SIGTERM at the round's end. A runner that ends otherwise, or stops
-short of the round's last write, fails the round."""
+Its stderr is read line by line by a thread, and callers wait on lines
+(:meth:`RunnerChild.expect`), never on time: ``running ... from position N``
+once it follows the log, ``standing by: ...`` while another runner holds its
+locks, ``stopped at position N`` after SIGTERM."""
 
 from __future__ import annotations
 
@@ -22,83 +21,72 @@ from boternity_store.domain.errors import StoreError
 
 # Failure detection only: a runner starts and stops within seconds.
 RUNNER_STUCK_S = 120.0
-RUNNING = re.compile(r"running .* from position (\d+)$")
-STOPPED = re.compile(r"stopped at position (\d+)$")
+POSITION = re.compile(r"position (\d+)$")
 
 
-class BenchRunner:
-    """Started by ``with``; :meth:`stop` ends it cleanly, and leaving the
-    block kills it if it still runs (a failed round)."""
+class RunnerChild:
+    """Started at once (``url`` and the command's arguments: names,
+    ``--batch-size``); leaving the ``with`` block kills it if it still runs."""
 
-    def __init__(self, url: str) -> None:
-        self._url = url
-        self._lines: queue.Queue[str | None] = queue.Queue()
-        self._seen: list[str] = []
-        self._proc: subprocess.Popen[str] | None = None
-        self.started_at = 0  # the position it started from
-
-    def __enter__(self) -> BenchRunner:
+    def __init__(self, url: str, *args: str) -> None:
         command = [sys.executable, "-m", "boternity_store.infrastructure.cli"]
-        self._proc = subprocess.Popen(
-            [*command, "--url", self._url, "projections", "run"],
+        self.proc = subprocess.Popen(
+            [*command, "--url", url, "projections", "run", *args],
             stderr=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        self.seen: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
-        try:
-            self.started_at = int(self._expect(RUNNING).group(1))
-        except BaseException:
-            self._kill()
-            raise
-        return self
-
-    def stop(self) -> int:
-        """SIGTERM; the position it stopped at, once it has exited with 0."""
-        proc = self._running()
-        proc.send_signal(signal.SIGTERM)
-        position = int(self._expect(STOPPED).group(1))
-        code = proc.wait(timeout=RUNNER_STUCK_S)
-        if code != 0:
-            raise StoreError(f"the bench's runner exited with {code}: {self._tail()}")
-        return position
-
-    def _running(self) -> subprocess.Popen[str]:
-        if self._proc is None:
-            raise StoreError("the bench's runner was not started")
-        return self._proc
 
     def _read(self) -> None:
-        stream = self._running().stderr
-        assert stream is not None
-        for line in stream:
+        assert self.proc.stderr is not None
+        for line in self.proc.stderr:
             self._lines.put(line.rstrip("\n"))
         self._lines.put(None)
 
-    def _expect(self, pattern: re.Pattern[str]) -> re.Match[str]:
+    def expect(self, prefix: str, timeout: float = RUNNER_STUCK_S) -> str:
+        """The next line that starts with ``prefix``; ``StoreError`` if the
+        process ends first, or nothing comes within ``timeout`` seconds."""
         while True:
             try:
-                line = self._lines.get(timeout=RUNNER_STUCK_S)
+                line = self._lines.get(timeout=timeout)
             except queue.Empty:
                 raise StoreError(
-                    f"the bench's runner said nothing in {RUNNER_STUCK_S:.0f} s: "
-                    f"{self._tail()}"
+                    f"the runner said no {prefix!r} in {timeout:.0f} s: {self._tail()}"
                 ) from None
             if line is None:
-                raise StoreError(f"the bench's runner ended: {self._tail()}")
-            self._seen.append(line)
-            if found := pattern.match(line):
-                return found
+                raise StoreError(f"the runner ended before {prefix!r}: {self._tail()}")
+            self.seen.append(line)
+            if line.startswith(prefix):
+                return line
+
+    def running(self, timeout: float = RUNNER_STUCK_S) -> int:
+        """Wait until it follows the log; the position it started from."""
+        return _position(self.expect("running ", timeout))
+
+    def signal(self, sig: signal.Signals) -> None:
+        self.proc.send_signal(sig)
+
+    def wait(self, timeout: float = RUNNER_STUCK_S) -> int:
+        return self.proc.wait(timeout=timeout)
+
+    def stop(self) -> int:
+        """SIGTERM; the position it stopped at, once it has exited with 0."""
+        self.signal(signal.SIGTERM)
+        position = _position(self.expect("stopped at position "))
+        code = self.wait()
+        if code != 0:
+            raise StoreError(f"the runner exited with {code}: {self._tail()}")
+        return position
 
     def _tail(self) -> str:
-        return " | ".join(self._seen[-5:]) or "(no output)"
+        return " | ".join(self.seen[-5:]) or "(no output)"
 
-    def _kill(self) -> None:
-        proc = self._proc
-        if proc is not None and proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=RUNNER_STUCK_S)
+    def __enter__(self) -> RunnerChild:
+        return self
 
     def __exit__(
         self,
@@ -106,4 +94,13 @@ class BenchRunner:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._kill()
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=RUNNER_STUCK_S)
+
+
+def _position(line: str) -> int:
+    found = POSITION.search(line)
+    if found is None:
+        raise StoreError(f"no position in the runner's line {line!r}")
+    return int(found.group(1))

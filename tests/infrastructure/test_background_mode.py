@@ -197,3 +197,57 @@ def test_threads_waiting_at_once_each_keep_their_own_timeout(
     with running(db_url):
         long_wait.join(timeout=30)
     assert outcomes == ["timed out after 0.3", "reached"]
+
+
+@pytest.mark.postgres
+def test_each_runner_step_announces_its_position_when_it_commits(
+    pg_url: str,
+) -> None:
+    """What ``wait_for`` listens for on PostgreSQL: a notification on the
+    projected channel, with the position reached, at each step's commit."""
+    import psycopg
+    from psycopg import sql
+
+    from boternity_store.infrastructure.background.channels import (
+        projected_channel,
+    )
+
+    dsn = pg_url.replace("postgresql+psycopg://", "postgresql://")
+    with open_store(pg_url, projections="background") as store:
+        store.bots.register("b")
+        store.kv.set("b", "k", 1)
+        channel = projected_channel(store.events_channel())
+        with psycopg.connect(dsn, autocommit=True) as listener:
+            listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
+            with running(pg_url):
+                store.wait_for(timeout=10)
+                (note,) = listener.notifies(timeout=10, stop_after=1)
+                assert int(note.payload) == store.history.head()
+                store.kv.set("b", "k", 2)
+                (note,) = listener.notifies(timeout=10, stop_after=1)
+                assert int(note.payload) == store.last_position
+
+
+def test_a_catch_up_asked_to_stop_ends_after_its_batch(background: Store) -> None:
+    with background.batch():
+        for n in range(30):
+            background.kv.set("b", f"k{n}", n)
+    runner = background.projection_runner(["kv"], batch_size=4)
+    start = runner.states()["kv"].position
+    runner.catch_up(to_head=True, stopping=lambda: True)
+    assert runner.states()["kv"].position == start + 4
+    runner.catch_up(to_head=True)
+    assert runner.states()["kv"].position == background.history.head()
+
+
+@pytest.mark.parametrize("batch_size", [0, -1, 1.5, True, "10"])
+def test_a_bad_runner_batch_size_is_refused(background: Store, batch_size: Any) -> None:
+    with pytest.raises(InvalidInput, match="batch_size"):
+        Follower(background, batch_size=batch_size)
+    with pytest.raises(InvalidInput, match="batch_size"):
+        background.projection_runner(batch_size=batch_size)
+
+
+def test_an_unknown_projection_name_is_refused(background: Store) -> None:
+    with pytest.raises(InvalidInput, match="unknown projection"):
+        Follower(background, ["kv", "nope"])

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from boternity_store.infrastructure import open_store
-from tests.cli.runner_process import RunnerProcess
+from boternity_store.infrastructure.bench.runner_process import RunnerChild
 from tests.conftest import examples
 from tests.infrastructure.multiprocess_workload import run_background_writer
 
@@ -74,7 +74,7 @@ def check(url: str, reports: list[dict[str, Any]]) -> None:
 def run_rounds(url: str, rounds: int, writers: int, writes: int) -> None:
     with open_store(url) as store:
         store.bots.register("shared")
-    with RunnerProcess(url, "--batch-size", "7") as runner:
+    with RunnerChild(url, "--batch-size", "7") as runner:
         runner.expect("running")
         for round_ in range(rounds):
             check(url, run_round(url, writers, writes, round_))
