@@ -4,11 +4,34 @@ was acknowledged and what it then reads and verifies."""
 
 from __future__ import annotations
 
+import multiprocessing
+from collections.abc import Callable, Sequence
 from typing import Any
 
 
+def run_processes(
+    target: Callable[..., None], argsets: Sequence[tuple[Any, ...]]
+) -> list[dict[str, Any]]:
+    """Run ``target(*args, start, results)`` in a spawned process per argset,
+    all released together by the barrier ``start``; each puts its report on
+    ``results``. The reports, once every process has exited with 0."""
+    ctx = multiprocessing.get_context("spawn")
+    start = ctx.Barrier(len(argsets))
+    results = ctx.Queue()
+    processes = [
+        ctx.Process(target=target, args=(*args, start, results)) for args in argsets
+    ]
+    for process in processes:
+        process.start()
+    reports = [results.get(timeout=300) for _ in processes]
+    for process in processes:
+        process.join(timeout=60)
+        assert process.exitcode == 0
+    return reports
+
+
 def run_writer(
-    url: str, bot_id: str, writes: int, start: Any, results: Any, round_: int = 0
+    url: str, bot_id: str, writes: int, round_: int, start: Any, results: Any
 ) -> None:
     from boternity_store.infrastructure import open_store
 

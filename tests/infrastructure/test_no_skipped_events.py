@@ -13,7 +13,6 @@ or as an acknowledged write missing from them.
 
 from __future__ import annotations
 
-import multiprocessing
 import signal
 from typing import Any
 
@@ -22,26 +21,17 @@ import pytest
 from boternity_store.infrastructure import open_store
 from boternity_store.infrastructure.bench.runner_process import RunnerChild
 from tests.conftest import examples
-from tests.infrastructure.multiprocess_workload import run_background_writer
+from tests.infrastructure.multiprocess_workload import (
+    run_background_writer,
+    run_processes,
+)
 
 
 def run_round(url: str, writers: int, writes: int, round_: int) -> list[dict[str, Any]]:
-    ctx = multiprocessing.get_context("spawn")
-    start = ctx.Barrier(writers)
-    results = ctx.Queue()
-    processes = [
-        ctx.Process(
-            target=run_background_writer,
-            args=(url, f"r{round_}-w{n}", writes, start, results),
-        )
-        for n in range(writers)
-    ]
-    for process in processes:
-        process.start()
-    reports = [results.get(timeout=300) for _ in processes]
-    for process in processes:
-        process.join(timeout=60)
-        assert process.exitcode == 0
+    reports = run_processes(
+        run_background_writer,
+        [(url, f"r{round_}-w{n}", writes) for n in range(writers)],
+    )
     assert [r.get("error") for r in reports] == [None] * writers
     return reports
 

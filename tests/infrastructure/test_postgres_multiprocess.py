@@ -4,13 +4,12 @@ process, and opening a new store from all of them at the same moment works."""
 
 from __future__ import annotations
 
-import multiprocessing
 from typing import Any
 
 import pytest
 
 from boternity_store.infrastructure import open_store
-from tests.infrastructure.multiprocess_workload import run_writer
+from tests.infrastructure.multiprocess_workload import run_processes, run_writer
 
 pytestmark = pytest.mark.postgres
 
@@ -18,22 +17,9 @@ WORKERS = 4
 
 
 def run_round(url: str, writes: int, round_: int = 0) -> list[dict[str, Any]]:
-    ctx = multiprocessing.get_context("spawn")
-    start = ctx.Barrier(WORKERS)
-    results = ctx.Queue()
-    workers = [
-        ctx.Process(
-            target=run_writer, args=(url, f"bot-{n}", writes, start, results, round_)
-        )
-        for n in range(WORKERS)
-    ]
-    for worker in workers:
-        worker.start()
-    reports = [results.get(timeout=300) for _ in workers]
-    for worker in workers:
-        worker.join(timeout=60)
-        assert worker.exitcode == 0
-    return reports
+    return run_processes(
+        run_writer, [(url, f"bot-{n}", writes, round_) for n in range(WORKERS)]
+    )
 
 
 def check_round(url: str, reports: list[dict[str, Any]]) -> None:
