@@ -185,8 +185,10 @@ class Store(HasReadApi, AbstractContextManager["Store"]):
 
     @property
     def last_position(self) -> int | None:
-        """The log position of the last event this thread's writes recorded on
-        this store (None before the first). Pass it to :meth:`wait_for`."""
+        """The log position of the last event committed with this thread's
+        last write on this store: its own last event, or the last of the group
+        it committed with (group commit), so at or after its own. None before
+        the first. Pass it to :meth:`wait_for`."""
         return self._writer.last_position
 
     def wait_for(

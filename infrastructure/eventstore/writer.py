@@ -104,8 +104,9 @@ class Writer:
 
     @property
     def last_position(self) -> int | None:
-        """The log position of the last event this thread's writes recorded
-        (None before its first write that recorded one)."""
+        """The log position of the last event committed with this thread's
+        last write (the group's last, at or after its own; None before its
+        first write that recorded one)."""
         return getattr(self._positions, "last", None)
 
     def _reached(self, position: int | None) -> None:

@@ -251,3 +251,31 @@ def test_a_bad_runner_batch_size_is_refused(background: Store, batch_size: Any) 
 def test_an_unknown_projection_name_is_refused(background: Store) -> None:
     with pytest.raises(InvalidInput, match="unknown projection"):
         Follower(background, ["kv", "nope"])
+
+
+def test_threads_writing_at_once_each_get_a_position_at_or_after_their_own(
+    store: Store,
+) -> None:
+    """Group commit: each thread's last_position covers its own write (the
+    group's last event), so waiting for it shows that write."""
+    store.bots.register("b")
+    start = threading.Barrier(8)
+    positions: dict[int, int | None] = {}
+
+    def write(n: int) -> None:
+        start.wait(timeout=30)
+        store.kv.set("b", f"t{n}", n)
+        positions[n] = store.last_position
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    head = store.history.head()
+    for n, position in positions.items():
+        (change,) = store.kv.history("b", f"t{n}")
+        assert position is not None and change.position <= position <= head
+        store.wait_for(position, timeout=1)
+        assert store.kv.get("b", f"t{n}") == n
+    assert len(positions) == 8
